@@ -1,0 +1,25 @@
+"""CrowdGov: the Flask application factory."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from backend import config as settings
+from backend.extensions import babel, db, migrate
+from backend.i18n import select_locale
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(settings.load(overrides))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from backend import models  # noqa: F401  (every model registered before anything uses metadata)
+    from backend.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    return app

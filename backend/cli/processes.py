@@ -1,0 +1,52 @@
+"""The long-running processes of the Procfile: web, worker, bot."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", 3)), type=int)
+@with_appcontext
+def web_command(host: str, port: int, workers: int) -> None:
+    """Serve the web app with gunicorn."""
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    os.execv(gunicorn, [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
+                        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                        "backend:create_app()"])
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run until the queue is empty, then stop.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run the RQ worker with its scheduler and the periodic jobs."""
+    from backend.extensions import db
+    from backend.jobqueue import redis_connection
+    from backend.worker import make_worker, start_periodic_thread
+
+    app = current_app._get_current_object()
+    connection = redis_connection()
+    # The parent never touches the database again; its children open their own pools.
+    db.engine.dispose()
+    stop = threading.Event()
+    if not burst:
+        start_periodic_thread(app, connection, stop)
+    try:
+        make_worker(app, connection).work(burst=burst, with_scheduler=True)
+    finally:
+        stop.set()
+
+
+@click.command("bot")
+def bot_command() -> None:
+    """Run the Telegram bot (arrives with its own issue)."""
+    click.echo("The Telegram bot arrives with its own issue; nothing to run yet.")

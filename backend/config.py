@@ -1,0 +1,102 @@
+"""Every setting, read from the environment, with local defaults.
+
+When DATABASE_URL / REDIS_URL are unset, the URLs recorded by
+`crowdgov services up` under ./var/services.json are used (the embedded default).
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("CROWDGOV_VAR_DIR", PROJECT_ROOT / "var")).resolve()
+
+
+def services_file() -> Path:
+    return var_dir() / "services.json"
+
+
+def recorded_services() -> dict:
+    try:
+        return json.loads(services_file().read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+class ServicesNotConfigured(RuntimeError):
+    pass
+
+
+def _service_url(env_name: str, recorded_key: str) -> str:
+    url = os.environ.get(env_name)
+    if url:
+        return url
+    url = recorded_services().get(recorded_key)
+    if url:
+        return url
+    raise ServicesNotConfigured(
+        f"{env_name} is not set and no embedded services are recorded in {services_file()}. "
+        "Run `crowdgov services up` (or `make setup`), or set DATABASE_URL and REDIS_URL."
+    )
+
+
+def database_url() -> str:
+    url = _service_url("DATABASE_URL", "database_url")
+    # SQLAlchemy needs the driver named; accept the plain form people paste.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def redis_url() -> str:
+    return _service_url("REDIS_URL", "redis_url")
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    # A stable per-checkout key so sessions survive restarts in development.
+    path = var_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def load(overrides: dict | None = None) -> dict:
+    """The application's configuration as a plain mapping; `overrides` win (tests use them)."""
+    overrides = overrides or {}
+    values = {
+        "SECRET_KEY": _secret_key(),
+        "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": overrides.get("REDIS_URL") or redis_url(),
+        "RQ_QUEUE": os.environ.get("RQ_QUEUE", "crowdgov"),
+        "CITY_NAME": os.environ.get("CITY_NAME", "Shanghai"),
+        "CITY_TIMEZONE": os.environ.get("CITY_TIMEZONE", "Asia/Shanghai"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(var_dir() / "media")),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh_Hans"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "backend" / "translations"),
+        "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
+        "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
+        "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),
+    }
+    values.update(overrides)
+    return values

@@ -1,0 +1,5 @@
+"""Imports every model so that metadata (and Alembic) sees the whole schema."""
+from backend.accounts.models import ChannelIdentity, Citizen, CitizenContact, StaffUser  # noqa: F401
+from backend.city.models import Area, Category, Department, District, category_departments  # noqa: F401
+from backend.outbox.models import OutboxMessage  # noqa: F401
+from backend.reports.models import Report, ReportEvent  # noqa: F401

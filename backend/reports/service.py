@@ -1,0 +1,156 @@
+"""Report intake, routing and the lifecycle. Every transition goes through `transition()`."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from geoalchemy2.shape import to_shape
+from sqlalchemy import exists, select
+
+from geo.coordinates import validate_point
+from geo.errors import GeoError
+from backend.accounts.models import Citizen
+from backend.city import service as city
+from backend.city.models import Category
+from backend.clock import utcnow
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.extensions import db
+from backend.outbox import service as outbox
+from backend.reports.lifecycle import allowed
+from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus
+
+MAX_DESCRIPTION = 4000
+ROUTE_JOB = "backend.reports.jobs.route_report"
+
+
+def check_location(lat: Any, long: Any) -> tuple[float, float]:
+    """Valid coordinates inside the service area, or a ValidationFailed saying why."""
+    try:
+        lat_f, long_f = validate_point(lat, long, city.service_bounds())
+    except GeoError as exc:
+        messages = {
+            "invalid_coordinate": _("The location is not a valid coordinate: %(reason)s", reason=exc.message),
+            "swapped_coordinates": _("Latitude and longitude look swapped."),
+            "outside_service_area": _("This place is outside the area the city serves."),
+        }
+        raise ValidationFailed(exc.code, messages[exc.code], {"location": exc.message}) from None
+    if not city.inside_service_area(lat_f, long_f):
+        raise ValidationFailed("outside_service_area", _("This place is outside the area the city serves."),
+                               {"location": "outside every department's area"})
+    return lat_f, long_f
+
+
+def check_description(description: str | None) -> str:
+    text = (description or "").strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationFailed("description_too_long", _("The description is too long (at most %(n)d characters).", n=MAX_DESCRIPTION),
+                               {"description": f"at most {MAX_DESCRIPTION} characters"})
+    return text
+
+
+def submit(*, category: Category | str, lat: Any, long: Any, description: str | None = "",
+           attributes: dict[str, Any] | None = None, reporter: Citizen | None = None,
+           channel: str = "api", address: str | None = None, commit: bool = True) -> Report:
+    """Store a new report and promise its routing, in one transaction.
+
+    Everything is validated before anything is written: a bad input leaves nothing behind.
+    """
+    if isinstance(category, str):
+        category = city.category_by_code(category)
+    lat_f, long_f = check_location(lat, long)
+    text = check_description(description)
+    values = city.validate_attribute_values(category, attributes)
+    report = Report(
+        category=category, reporter=reporter, description=text, attributes=values,
+        location=f"SRID=4326;POINT({long_f} {lat_f})", address=(address or None) and address.strip()[:300],
+        status=ReportStatus.SUBMITTED, channel=channel,
+        district_id=city.district_id_at(lat_f, long_f),
+    )
+    now = utcnow()
+    report.created_at = report.updated_at = now
+    db.session.add(report)
+    db.session.flush()
+    _event(report, EventKind.SUBMITTED, to_status=ReportStatus.SUBMITTED, actor_type=ActorType.CITIZEN,
+           actor_citizen_id=reporter.id if reporter else None)
+    outbox.add(ROUTE_JOB, report_id=report.id)
+    if commit:
+        outbox.commit()
+    return report
+
+
+def _event(report: Report, kind: EventKind, *, actor_type: ActorType = ActorType.SYSTEM, public: bool = True,
+           note: str = "", from_status: ReportStatus | None = None, to_status: ReportStatus | None = None,
+           actor_staff_id: int | None = None, actor_citizen_id: int | None = None, data: dict | None = None) -> ReportEvent:
+    event = ReportEvent(report_id=report.id, kind=kind, from_status=from_status, to_status=to_status,
+                        public=public, note=note, actor_type=actor_type, actor_staff_id=actor_staff_id,
+                        actor_citizen_id=actor_citizen_id, department_id=report.department_id,
+                        data=data or {}, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def transition(report: Report, target: ReportStatus, *, actor_type: ActorType, note: str = "", public: bool = True,
+               actor_staff_id: int | None = None, actor_citizen_id: int | None = None,
+               kind: EventKind = EventKind.STATUS, data: dict | None = None) -> ReportEvent:
+    """Move a report along the lifecycle, recording the event. The caller commits."""
+    if not allowed(report.status, target):
+        raise Conflict("invalid_transition", _("A report that is %(current)s cannot become %(target)s.",
+                                               current=report.status.value, target=target.value))
+    previous = report.status
+    report.status = target
+    report.updated_at = utcnow()
+    return _event(report, kind, from_status=previous, to_status=target, actor_type=actor_type, note=note,
+                  public=public, actor_staff_id=actor_staff_id, actor_citizen_id=actor_citizen_id, data=data)
+
+
+def coordinates(report: Report) -> tuple[float, float]:
+    """(lat, long) of a report."""
+    point = to_shape(report.location)
+    return point.y, point.x
+
+
+def route(report_id: int) -> Report | None:
+    """Give a submitted report to the department that handles its category at its place.
+
+    Runs as a job; a second run changes nothing (the status check under a row lock).
+    """
+    report = db.session.scalar(select(Report).where(Report.id == report_id).with_for_update())
+    if report is None:
+        db.session.rollback()
+        return None
+    if report.status != ReportStatus.SUBMITTED:
+        db.session.rollback()
+        return report
+    lat, long = coordinates(report)
+    department_id = city.responsible_department_id(report.category_id, lat, long)
+    if department_id is None:
+        already = db.session.scalar(select(exists().where(ReportEvent.report_id == report.id,
+                                                          ReportEvent.kind == EventKind.UNROUTED)))
+        if not already:
+            _event(report, EventKind.UNROUTED, public=False,
+                   note="No department area covers this place for this category.")
+        db.session.commit()
+        return report
+    report.department_id = department_id
+    report.due_at = utcnow() + timedelta(hours=report.category.default_sla_hours)
+    transition(report, ReportStatus.OPEN, actor_type=ActorType.SYSTEM, kind=EventKind.ROUTED,
+               data={"department_id": department_id})
+    outbox.commit()
+    return report
+
+
+def unrouted() -> list[Report]:
+    """Submitted reports no department covers: the coordinators' list."""
+    return list(db.session.scalars(
+        select(Report).where(Report.status == ReportStatus.SUBMITTED,
+                             exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == EventKind.UNROUTED))
+        .order_by(Report.created_at)
+    ))
+
+
+def get(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound("report_not_found", _("There is no report number %(id)s.", id=report_id))
+    return report

@@ -1,0 +1,15 @@
+"""Periodic jobs, as data: (job path, every N seconds). Other areas append their sweeps here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    job: str
+    every_seconds: int
+
+
+PERIODIC: list[Periodic] = [
+    Periodic("backend.outbox.jobs.sweep", 30),
+]

@@ -1,0 +1,1 @@
+"""Pure geometry: coordinates, GeoJSON, distances. Depends on shapely, never on Flask."""
