@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -f -d backend/translations
+	sh scripts/translations.sh $(BIN)/pybabel
 
 ## setup: virtualenv, install, private services up, migrate (idempotent)
 setup: $(VENV)/.installed translations

@@ -71,6 +71,13 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def translation_directories() -> str:
+    """Every area keeps its own catalogue (backend/<area>/translations); Flask-Babel merges them."""
+    dirs = [PROJECT_ROOT / "backend" / "translations", *sorted((PROJECT_ROOT / "backend").glob("*/translations")),
+            PROJECT_ROOT / "bot" / "translations"]
+    return ";".join(str(d) for d in dirs if d.is_dir())
+
+
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
@@ -93,7 +100,7 @@ def load(overrides: dict | None = None) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(var_dir() / "media")),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh_Hans"),
-        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "backend" / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": translation_directories(),
         "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
         "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),

@@ -1,5 +1,6 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
-from backend.accounts.models import ChannelIdentity, Citizen, CitizenContact, StaffUser  # noqa: F401
+from backend.accounts.models import ApiKey, ApiToken, ChannelIdentity, Citizen, CitizenContact, StaffUser  # noqa: F401
 from backend.city.models import Area, Category, Department, District, category_departments  # noqa: F401
+from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
-from backend.reports.models import Report, ReportEvent  # noqa: F401
+from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401

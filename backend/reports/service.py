@@ -15,6 +15,7 @@ from backend.city import service as city
 from backend.city.models import Category
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
+from backend import signals
 from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports.lifecycle import allowed
@@ -87,6 +88,8 @@ def _event(report: Report, kind: EventKind, *, actor_type: ActorType = ActorType
                         actor_citizen_id=actor_citizen_id, department_id=report.department_id,
                         data=data or {}, created_at=utcnow())
     db.session.add(event)
+    db.session.flush()
+    signals.report_event.send(report, event=event)
     return event
 
 
