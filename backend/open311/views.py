@@ -54,7 +54,8 @@ def discovery(fmt: str):
     fmt = _format(fmt)
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/open311/v2/"
     data = {"changeset": CHANGESET, "contact": current_app.config["OPEN311_CONTACT"],
-            "key_service": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/api/v1/docs",
+            "key_service": "API keys are issued to registered applications by the city's administrators; contact "
+                           + current_app.config["OPEN311_CONTACT"],
             "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
                            "formats": list(FORMATS[f].split(";")[0] for f in ("xml", "json"))}]}
     return respond(fmt, "discovery", data)
