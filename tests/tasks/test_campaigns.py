@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from backend.clock import set_clock, utcnow
@@ -82,7 +83,10 @@ def test_answers_outside_the_area_are_refused_with_a_reason(city):
     with pytest.raises(ValidationFailed) as err:
         answering.answer(task.id, me, "yes", lat=OUTSIDE[0], long=OUTSIDE[1])
     assert err.value.code == "outside_campaign_area"
-    assert "outside this campaign's area" in err.value.message
+    assert err.value.message == "你不在这个活动的区域内。"  # the default language
+    with force_locale("en"), pytest.raises(ValidationFailed) as err:
+        answering.answer(task.id, me, "yes", lat=OUTSIDE[0], long=OUTSIDE[1])
+    assert err.value.message == "You are outside this campaign's area."
     with pytest.raises(ValidationFailed) as err:
         answering.answer(task.id, me, "yes")
     assert err.value.code == "location_required"
@@ -99,14 +103,14 @@ def test_answers_outside_the_window_are_refused_with_a_reason(city):
     task = db.session.scalars(select(Task).where(Task.campaign_id == campaign.id)).first()
     with pytest.raises(ValidationFailed) as err:
         assignment.claim(task.id, me)
-    assert (err.value.code, err.value.message) == ("outside_campaign_window", "This campaign has not started yet.")
+    assert (err.value.code, err.value.message) == ("outside_campaign_window", "这个活动还没有开始。")
     set_clock(lambda: start + timedelta(days=1, hours=23, minutes=50))
     assert [c.id for c in campaigns.active_campaigns()] == [campaign.id]
     assignment.claim(task.id, me)
     set_clock(lambda: start + timedelta(days=2, minutes=1))  # the claim is still live, the window is over
     with pytest.raises(ValidationFailed) as err:
         answering.answer(task.id, me, "yes", lat=INSIDE[0], long=INSIDE[1])
-    assert (err.value.code, err.value.message) == ("outside_campaign_window", "This campaign is over.")
+    assert (err.value.code, err.value.message) == ("outside_campaign_window", "这个活动已经结束。")
     from backend.tasks import jobs
     jobs.expire_tasks()
     assert campaigns.get(campaign.id).state == CampaignState.CLOSED
