@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate
 
 from backend.api import errors, limits
@@ -187,23 +187,22 @@ def release(task_id: int):
     return _claim_view(assignment.release(task_id, require_citizen()), language())
 
 
-def _fields_of(error: ValidationError) -> dict[str, str]:
-    return {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in error.messages.items()}
-
-
 def _answer_input() -> tuple[dict, bytes | None]:
+    """The answer's fields and optional photo, from JSON or a multipart form; bad input is
+    answered by the API's own 415/422 handlers."""
     if request.mimetype == "multipart/form-data":
         data, upload = request.form.to_dict(), request.files.get("photo")
         raw = upload.read(request.max_content_length or None) if upload else None
-    elif request.is_json and isinstance(request.get_json(silent=True), dict):
-        data, raw = request.get_json(), None
+    elif request.is_json:
+        data, raw = request.get_json(silent=True), None
+        if not isinstance(data, dict):
+            abort(422, messages={"body": ["a JSON object"]})
     else:
-        raise ValidationFailed("invalid_input", _("Send a JSON object or a multipart form."),
-                               {"body": "application/json or multipart/form-data"})
+        abort(415)
     try:
         return AnswerIn().load(data), raw
     except ValidationError as exc:
-        raise ValidationFailed("invalid_input", _("Some fields are not valid."), _fields_of(exc)) from None
+        abort(422, messages=exc.messages)
 
 
 @blp.post("/tasks/<int:task_id>/answer")

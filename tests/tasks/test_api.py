@@ -85,6 +85,10 @@ def test_invalid_answers_are_refused_with_fields(client, routed_report, people):
                                                                 "long": HERE[1]}, headers=auth(token))
     assert far.status_code == 201 and far.json["low_weight_reason"] == "far_from_target"
     assert client.post("/api/v1/tasks/9999/claim", headers=auth(token)).json["code"] == "task_not_found"
+    plain = client.post(f"/api/v1/tasks/{task.id}/answer", data="yes", content_type="text/plain", headers=auth(token))
+    assert (plain.status_code, plain.json["code"]) == (415, "unsupported_media_type")
+    listed = client.post(f"/api/v1/tasks/{task.id}/answer", json=["yes"], headers=auth(token))
+    assert (listed.status_code, listed.json["code"], listed.json["fields"]) == (422, "invalid_input", {"body": "a JSON object"})
 
 
 def test_an_answer_with_a_photo_keeps_it_out_of_public_view(client, routed_report, people, app):
