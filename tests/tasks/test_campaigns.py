@@ -165,8 +165,10 @@ def test_a_minimum_level_is_checked_through_the_incentives_lookup(city):
     with pytest.raises(Forbidden) as err:
         assignment.claim(task.id, novice)
     assert err.value.code == "level_too_low"
+    assert assignment.nearby(novice, *INSIDE) == []
     campaigns.set_level_lookup(lambda citizen_id: 5 if citizen_id == expert.id else 1)
     try:
+        assert len(assignment.nearby(expert, *INSIDE)) == 9
         assert assignment.claim(task.id, expert).task_id == task.id
         with pytest.raises(Forbidden):
             assignment.claim(task.id, novice)
