@@ -18,7 +18,7 @@ from backend.api.catalogue import language
 from backend.api.schemas import In, PhotoOut, PointIn
 from backend.errors import NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports import disclosure, photos, public_view
+from backend.reports import photos, public_view
 from backend.reports.models import Report
 from backend.reports.support import check_point
 from backend.tasks import answering, assignment, campaigns, service
@@ -117,12 +117,9 @@ def task_view(task: Task, lang: str, *, distance_m: float | None = None, slots_l
               claimed_by_me: bool = False, invited: bool = False) -> dict[str, Any]:
     report = db.session.get(Report, task.report_id) if task.report_id else None
     if report is not None:
-        # A sensitive category's place is shown as coarsely as on its public page.
-        lat, long = disclosure.public_location(report)
-        report_out = {"id": report.id, "reference": public_view.reference(report), "category": report.category.code,
-                      "category_name": report.category.name(lang), "status": report.status.value,
-                      "description": report.description, "public_url": public_view.public_url(report),
-                      "photos": public_view.photo_links(report)}
+        # What the public may see of the report; a sensitive category's place is coarsened there too.
+        report_out = public_view.summary(report, lang)
+        lat, long = report_out["lat"], report_out["long"]
     else:
         lat, long = service.coordinates(task)
         report_out = None

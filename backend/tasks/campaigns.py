@@ -23,7 +23,7 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.tasks import placement
 from backend.tasks.models import Answer, Campaign, CampaignState, Task, TaskKind, TaskState
-from backend.tasks.service import end_tasks, outcome_counts
+from backend.tasks.service import coordinates, end_tasks, outcome_counts, task_summary
 
 MAX_REDUNDANCY = 10
 MAX_TARGET_COUNT = 500
@@ -316,6 +316,12 @@ def progress(campaign_id: int) -> dict[str, Any]:
         "agreement": round(sum(t.agreement for t in decided) / len(decided), 4) if decided else None,
         "outcomes": outcome_counts(tasks),
     }
+
+
+def task_points(campaign_id: int) -> list[dict[str, Any]]:
+    """Every task of a campaign with its place and figures, for the coordinators' map."""
+    tasks = db.session.scalars(select(Task).where(Task.campaign_id == get(campaign_id).id).order_by(Task.id))
+    return [{**task_summary(t), "lat": coordinates(t)[0], "long": coordinates(t)[1]} for t in tasks]
 
 
 def campaign_view(campaign: Campaign, language: str) -> dict[str, Any]:

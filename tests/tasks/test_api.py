@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from backend.clock import utcnow
 from backend.extensions import db
+from backend.reports import disclosure
 from backend.reports.models import Attachment, Report
 from backend.tasks import campaigns, service
 from backend.tasks.models import Answer, TaskState
@@ -141,3 +142,12 @@ def test_campaigns_are_listed_localized_and_enforce_their_area(client, people):
                          json={"verdict": "yes", "lat": INSIDE[0], "long": INSIDE[1]})
     assert (inside.status_code, inside.json["outcome"]) == (201, "yes")
     assert service.get(tasks[0]["id"]).state == TaskState.CLOSED
+
+
+def test_a_sensitive_reports_place_is_coarsened_in_the_task(client, city, routed_report, people):
+    city["pothole"].sensitive = True
+    db.session.commit()
+    report = routed_report(lat=31.22123, long=121.47123)
+    _, token = people["Wang"]
+    [task] = client.get(f"/api/v1/tasks/nearby?lat={HERE[0]}&long={HERE[1]}", headers=auth(token)).json
+    assert (task["lat"], task["long"]) == disclosure.public_location(report) == (31.22125, 121.47125)
