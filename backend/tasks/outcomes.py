@@ -1,12 +1,19 @@
-"""What a closed task does to its report."""
+"""What a closed task does to its report (or, for a category campaign's finding, the report it makes)."""
 from __future__ import annotations
 
+import logging
+
+from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
+from backend.city.models import Category
+from backend.errors import DomainError
 from backend.extensions import db
 from backend.reports import service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportStatus
-from backend.tasks.models import Outcome, Task, TaskKind, TaskState
+from backend.tasks.models import Outcome, Task, TaskKind, TaskState, Verdict
+
+log = logging.getLogger(__name__)
 
 # The department is told of a denied fix each time; from this many on it is escalated.
 ESCALATE_AFTER_DENIALS = 2
@@ -14,6 +21,8 @@ ESCALATE_AFTER_DENIALS = 2
 
 def apply(task: Task) -> None:
     if task.report_id is None:
+        if task.outcome == Outcome.YES and task.campaign is not None and task.campaign.category_id is not None:
+            report_campaign_finding(task)
         return
     report = db.session.scalar(select(Report).where(Report.id == task.report_id).with_for_update())
     if report is None:
@@ -48,3 +57,27 @@ def fix_denials(report_id: int) -> int:
 def _note(report: Report, note: str, *, public: bool, data: dict) -> None:
     # The reports area records every event through one function; a note changes no status.
     reports._event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public, note=note, data=data)
+
+
+def report_campaign_finding(task: Task) -> Report | None:
+    """A category campaign's "yes, it is here" becomes a report, already verified by the crowd that found it.
+
+    A point the city does not serve, or a category whose required attributes nobody gave,
+    is left as the task's outcome only: the finding must not undo the answers.
+    """
+    lat, long = to_shape(task.location).y, to_shape(task.location).x
+    notes = [a.note for a in task.answers if a.note and a.verdict == Verdict.YES]
+    description = "\n".join(notes) or task.campaign.title_en or task.campaign.title_zh
+    try:
+        with db.session.begin_nested():
+            report = reports.submit(category=db.session.get(Category, task.campaign.category_id), lat=lat, long=long,
+                                    description=description[:reports.MAX_DESCRIPTION], channel="campaign",
+                                    commit=False)
+            report.verified = True
+            _note(report, "Found by citizens in a campaign.", public=True,
+                  data={"campaign_id": task.campaign_id, "task_id": task.id, "agreement": task.agreement})
+    except DomainError as exc:
+        log.info("campaign task %s: no report made (%s)", task.id, exc.code)
+        return None
+    task.report_id = report.id
+    return report

@@ -64,7 +64,10 @@ def _report_task(report: Report, kind: TaskKind, redundancy: int) -> Task | None
 
 
 def create_verify_task(report: Report) -> Task | None:
-    """Ask citizens nearby whether a newly routed report's issue exists (once per report)."""
+    """Ask citizens nearby whether a newly routed report's issue exists (once per report, and not
+    for a report citizens already found in a campaign)."""
+    if report.verified:
+        return None
     if db.session.scalar(select(exists().where(Task.report_id == report.id, Task.kind == TaskKind.VERIFY_REPORT))):
         return None
     return _report_task(report, TaskKind.VERIFY_REPORT, max(1, report.category.verify_redundancy or 3))

@@ -178,3 +178,25 @@ def test_a_minimum_level_is_checked_through_the_incentives_lookup(city):
             assignment.claim(task.id, novice)
     finally:
         campaigns.set_level_lookup(lambda citizen_id: 0)
+
+
+def test_a_category_campaigns_finding_becomes_a_verified_report(city, run_jobs):
+    from backend.reports.models import Report, ReportStatus
+
+    campaign = _campaign(question_en="", question_zh="", category="pothole", redundancy=1, target_count=2)
+    finder, doubter = citizens(2)
+    found, empty = db.session.scalars(select(Task).where(Task.campaign_id == campaign.id).order_by(Task.id)).all()
+    assignment.claim(found.id, finder)
+    answering.answer(found.id, finder, "yes", lat=INSIDE[0], long=INSIDE[1], note="Two holes by the gate")
+    assignment.claim(empty.id, doubter)
+    answering.answer(empty.id, doubter, "no", lat=INSIDE[0], long=INSIDE[1])
+    [report] = db.session.scalars(select(Report)).all()
+    assert (report.channel, report.verified, report.description) == ("campaign", True, "Two holes by the gate")
+    from backend.reports.service import coordinates as report_coordinates
+    assert report_coordinates(report) == pytest.approx(service.coordinates(found))
+    assert db.session.get(Task, found.id).report_id == report.id
+    run_jobs()
+    report = db.session.get(Report, report.id)
+    assert report.status == ReportStatus.OPEN and report.department_id == city["roads"].id
+    # The campaign's answers were its verification: no second round.
+    assert [t.kind for t in service.tasks_for_report(report.id)] == [TaskKind.CAMPAIGN]
