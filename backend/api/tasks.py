@@ -16,7 +16,7 @@ from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
 from backend.api.schemas import In, PhotoOut, PointIn
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound
 from backend.extensions import db
 from backend.reports import photos, public_view
 from backend.reports.models import Report

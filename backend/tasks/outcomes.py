@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from backend.city.models import Category
@@ -12,6 +11,7 @@ from backend.extensions import db
 from backend.reports import service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportStatus
 from backend.tasks.models import Outcome, Task, TaskKind, TaskState, Verdict
+from backend.tasks.service import coordinates
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def report_campaign_finding(task: Task) -> Report | None:
     A point the city does not serve, or a category whose required attributes nobody gave,
     is left as the task's outcome only: the finding must not undo the answers.
     """
-    lat, long = to_shape(task.location).y, to_shape(task.location).x
+    lat, long = coordinates(task)
     notes = [a.note for a in task.answers if a.note and a.verdict == Verdict.YES]
     description = "\n".join(notes) or task.campaign.title_en or task.campaign.title_zh
     try:

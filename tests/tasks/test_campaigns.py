@@ -10,7 +10,6 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.tasks import answering, assignment, campaigns, service
 from backend.tasks.models import CampaignState, Task, TaskKind, TaskState
-from tests import factories as f
 from tests.tasks.conftest import citizens
 
 # A 1.1 km x 1.1 km square inside the city.

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from backend import signals
 from backend.extensions import db
-from backend.reports.models import EventKind, Report, ReportEvent
+from backend.reports.models import EventKind, Report
 from backend.tasks import consensus, reputation, service
 from backend.tasks.models import Outcome, Reputation, Task, TaskKind, TaskState, Verdict
 from tests import factories as f
