@@ -294,7 +294,8 @@ def _requester(form: MultiDict, api_key_id: int):
     first = param(form, "first_name")
     contact = {"first_name": first, "last_name": param(form, "last_name"), "email": email,
                "phone": param(form, "phone")}
-    return accounts.contact_citizen(identity[0], identity[1], display_name=(first or "Open311")[:80], contact=contact)
+    # Names stay in the contact record: a display name may be shown on boards, a real name must not.
+    return accounts.contact_citizen(identity[0], identity[1], display_name="Open311", contact=contact)
 
 
 def post_request(form: MultiDict) -> dict[str, Any]:
