@@ -19,6 +19,7 @@ from backend.errors import NotFound
 from backend.extensions import db
 from backend.city.models import Category
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
+from backend.tasks import privacy  # noqa: F401  (registers the area's data-rights export and erasure)
 from backend.tasks.models import Answer, Claim, ClaimState, Task, TaskKind, TaskState
 
 # When a report reaches one of these statuses, its open tasks of that kind are moot.

@@ -151,3 +151,25 @@ def test_a_sensitive_reports_place_is_coarsened_in_the_task(client, city, routed
     _, token = people["Wang"]
     [task] = client.get(f"/api/v1/tasks/nearby?lat={HERE[0]}&long={HERE[1]}", headers=auth(token)).json
     assert (task["lat"], task["long"]) == disclosure.public_location(report) == (31.22125, 121.47125)
+
+
+def test_answers_are_in_the_citizens_export_and_anonymized_on_erasure(client, routed_report, people, app):
+    [task] = service.tasks_for_report(routed_report().id)
+    wang, token = people["Wang"]
+    client.post(f"/api/v1/tasks/{task.id}/claim", headers=auth(token))
+    client.post(f"/api/v1/tasks/{task.id}/answer", headers=auth(token), content_type="multipart/form-data",
+                data={"verdict": "no", "lat": str(HERE[0]), "long": str(HERE[1]), "note": "nothing there",
+                      "photo": (io.BytesIO(f.jpeg()), "street.jpg")})
+    exported = client.get("/api/v1/me/export", headers=auth(token)).json["tasks"]
+    [answer] = exported["answers"]
+    assert (answer["task_id"], answer["verdict"], answer["note"], answer["lat"]) == (task.id, "no", "nothing there", HERE[0])
+    photo_file = Path(app.config["MEDIA_DIR"]) / answer["photo"]
+    assert photo_file.exists()
+    assert exported["claims"] == [{"task_id": task.id, "state": "answered", "created_at": exported["claims"][0]["created_at"]}]
+
+    assert client.delete("/api/v1/me", headers=auth(token)).status_code == 204
+    stored = db.session.scalar(select(Answer))
+    assert (stored.citizen_id, stored.location, stored.note, stored.photo_id) == (None, None, "", None)
+    assert stored.verdict.value == "no"  # the task's record keeps the verdict
+    assert not photo_file.exists()
+    assert db.session.scalar(select(db.func.count()).select_from(Attachment)) == 0
