@@ -58,30 +58,27 @@ def redis_url() -> str:
     return _service_url("REDIS_URL", "redis_url")
 
 
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    # A stable per-checkout key so sessions survive restarts in development.
-    path = var_dir() / "secret_key"
+def _local_secret(env_name: str, filename: str) -> str:
+    """The environment's value, else a random secret generated once into var/ (stable per checkout)."""
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    path = var_dir() / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(os.urandom(32).hex())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    # A stable per-checkout key so sessions survive restarts in development.
+    return _local_secret("SECRET_KEY", "secret_key")
 
 
 def _bot_channel_secret() -> str:
-    """The secret the bot presents at channel login; generated once per checkout like SECRET_KEY."""
-    secret = os.environ.get("BOT_CHANNEL_SECRET")
-    if secret:
-        return secret
-    path = var_dir() / "bot_channel_secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The secret the bot presents at channel login; found by `crowdgov bot` in the same checkout."""
+    return _local_secret("BOT_CHANNEL_SECRET", "bot_channel_secret")
 
 
 def translation_directories() -> str:
@@ -132,6 +129,16 @@ def load(overrides: dict | None = None) -> dict:
         "IDEMPOTENCY_KEEP_HOURS": _float("IDEMPOTENCY_KEEP_HOURS", 48),
         "OPEN311_JURISDICTION_ID": os.environ.get("OPEN311_JURISDICTION_ID", "crowdgov"),
         "OPEN311_CONTACT": os.environ.get("OPEN311_CONTACT", "Open data desk, open311@crowdgov.org"),
+        # Micro-tasks (backend/tasks)
+        "CLAIM_MINUTES": _int("CLAIM_MINUTES", 30),
+        "ANSWER_MAX_DISTANCE_M": _float("ANSWER_MAX_DISTANCE_M", 300),
+        "FAR_ANSWER_WEIGHT_FACTOR": _float("FAR_ANSWER_WEIGHT_FACTOR", 0.25),
+        "CONSENSUS_THRESHOLD": _float("CONSENSUS_THRESHOLD", 0.66),
+        "TASK_EXTRA_ANSWERS": _int("TASK_EXTRA_ANSWERS", 2),
+        "TASK_LIFETIME_HOURS": _float("TASK_LIFETIME_HOURS", 168),
+        "TASK_BASE_REWARD": _int("TASK_BASE_REWARD", 10),
+        "TASKS_NEARBY_RADIUS_M": _float("TASKS_NEARBY_RADIUS_M", 3000),
+        "CONFIRM_FIX_REDUNDANCY": _int("CONFIRM_FIX_REDUNDANCY", 3),
     }
     values.update(overrides)
     return values

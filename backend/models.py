@@ -5,3 +5,5 @@ from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter  # noqa: F401
 from backend.open311.models import Open311Submission  # noqa: F401
+from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
+from backend.tasks import service as _tasks_service  # noqa: F401  (connects its signal receivers)

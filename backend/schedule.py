@@ -12,5 +12,7 @@ class Periodic:
 
 PERIODIC: list[Periodic] = [
     Periodic("backend.outbox.jobs.sweep", 30),
+    Periodic("backend.tasks.jobs.expire_claims", 60),
+    Periodic("backend.tasks.jobs.expire_tasks", 300),
     Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
 ]

@@ -76,3 +76,17 @@ def jpeg(size: tuple[int, int] = (64, 48), colour=(200, 60, 40), exif=None) -> b
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, "JPEG", **({"exif": exif} if exif is not None else {}))
     return out.getvalue()
+
+
+def task_answerers(task_id: int, verdicts: list[str], lat: float | None = None, long: float | None = None) -> list:
+    """New citizens who each claim the task and answer it with one of `verdicts`, in order."""
+    from backend.tasks import answering, assignment
+
+    people = []
+    for i, verdict in enumerate(verdicts):
+        person = citizen(f"Answerer {next(_seq)}")
+        db.session.commit()
+        assignment.claim(task_id, person)
+        answering.answer(task_id, person, verdict, lat=lat, long=long)
+        people.append(person)
+    return people
