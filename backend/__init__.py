@@ -22,4 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from backend.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from backend import inbox
+
+    inbox.init_app(app)
     return app

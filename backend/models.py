@@ -4,3 +4,6 @@ from backend.city.models import Area, Category, Department, District, category_d
 from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+from backend.audit.models import AuditEntry  # noqa: F401
+from backend.city.area_history import AreaRevision  # noqa: F401
+from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401

@@ -48,3 +48,35 @@ def citizen(name: str = "Li Wei", language: str = "zh_Hans") -> Citizen:
     db.session.add(c)
     db.session.flush()
     return c
+
+
+def staff(role: str = "staff", dept: Department | None = None, email: str | None = None,
+          password: str = "correct horse battery") -> "StaffUser":
+    from backend.accounts.models import StaffRole
+    from backend.accounts.service import create_staff
+
+    n = next(_seq)
+    member = create_staff(email=email or f"{role}{n}@city.example", name=f"{role.title()} {n}", password=password,
+                          role=StaffRole(role), department_id=dept.id if dept else None)
+    db.session.flush()
+    return member
+
+
+def routed_report(cat: Category, lat: float, long: float, description: str = "a problem", reporter: Citizen | None = None):
+    """A report submitted and routed through the real services (routing run inline, not by a worker)."""
+    from backend.reports import service as reports
+
+    report = reports.submit(category=cat, lat=lat, long=long, description=description, reporter=reporter)
+    reports.route(report.id)
+    return db.session.get(type(report), report.id)
+
+
+def response_template(code: str = "fixed", use: str = "resolve", **kw):
+    from backend.reports.triage_models import ResponseTemplate
+
+    t = ResponseTemplate(code=code, use=use, title_en=kw.get("title_en", "Fixed"), title_zh=kw.get("title_zh", "已修复"),
+                         body_en=kw.get("body_en", "Fixed, thank you for reporting."),
+                         body_zh=kw.get("body_zh", "已修复，感谢您的报告。"), active=True)
+    db.session.add(t)
+    db.session.flush()
+    return t

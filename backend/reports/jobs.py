@@ -5,3 +5,9 @@ from backend.reports import service
 def route_report(report_id: int) -> str:
     report = service.route(report_id)
     return report.status.value if report else "missing"
+
+
+def escalate_overdue() -> int:
+    from backend.reports import sla
+
+    return sla.escalate_overdue()
