@@ -50,14 +50,21 @@ def citizen(name: str = "Li Wei", language: str = "zh_Hans") -> Citizen:
     return c
 
 
+_hashes: dict[str, str] = {}
+
+
 def staff(role: str = "staff", dept: Department | None = None, email: str | None = None,
           password: str = "correct horse battery") -> "StaffUser":
-    from backend.accounts.models import StaffRole
-    from backend.accounts.service import create_staff
+    from backend.accounts.models import StaffRole, StaffUser
+    from backend.accounts.service import hash_password
 
     n = next(_seq)
-    member = create_staff(email=email or f"{role}{n}@city.example", name=f"{role.title()} {n}", password=password,
-                          role=StaffRole(role), department_id=dept.id if dept else None)
+    # argon2 is slow on purpose; one hash per password keeps the tests quick.
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    member = StaffUser(email=email or f"{role}{n}@city.example", name=f"{role.title()} {n}", password_hash=_hashes[password],
+                       role=StaffRole(role), department_id=dept.id if dept else None, language="zh_Hans", active=True)
+    db.session.add(member)
     db.session.flush()
     return member
 

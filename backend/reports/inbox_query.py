@@ -49,11 +49,13 @@ def _supporters_count():
     return select(func.count(Supporter.id)).where(Supporter.report_id == Report.id).correlate(Report).scalar_subquery()
 
 
-def _sort_columns(sort: str) -> tuple[list, bool]:
+def _sort_columns(sort: str, status: str = "all") -> tuple[list, bool]:
     """(key columns, descending). The key always ends with the id, so it is unique."""
     if sort == "oldest":
         return [Report.created_at, Report.id], False
     if sort == "due":
+        if status == "active" or status in {s.value for s in OPEN}:
+            return [Report.due_at, Report.id], False  # routed reports always have a due time
         # Unrouted reports have no due time: they come last (the far future).
         return [func.coalesce(Report.due_at, literal(datetime(9999, 1, 1, tzinfo=timezone.utc))), Report.id], False
     if sort == "supported":
@@ -114,17 +116,22 @@ def _decode(cursor: str, sort: str) -> list[Any] | None:
         return None  # a damaged cursor starts from the first page
 
 
-def page(staff: StaffUser, f: InboxFilters, *, cursor: str | None = None, size: int = PAGE_SIZE,
-         city_zone: str = "UTC") -> tuple[list[Report], str | None]:
-    """One page of the inbox and the cursor of the next (None on the last page)."""
-    columns, descending = _sort_columns(f.sort)
+def page_query(staff: StaffUser, f: InboxFilters, *, cursor: str | None = None, size: int = PAGE_SIZE,
+               city_zone: str = "UTC"):
+    """The SELECT of one page (rows of Report and its sort key), one row more than the page to know if more follow."""
+    columns, descending = _sort_columns(f.sort, f.status)
     query = select(Report, *columns).where(*_where(staff, f, city_zone))
     after = _decode(cursor, f.sort) if cursor else None
     if after is not None:
         key = tuple_(*columns)
         query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
-    query = query.order_by(*[c.desc() if descending else c.asc() for c in columns]).limit(size + 1)
-    rows = db.session.execute(query).all()
+    return query.order_by(*[c.desc() if descending else c.asc() for c in columns]).limit(size + 1)
+
+
+def page(staff: StaffUser, f: InboxFilters, *, cursor: str | None = None, size: int = PAGE_SIZE,
+         city_zone: str = "UTC") -> tuple[list[Report], str | None]:
+    """One page of the inbox and the cursor of the next (None on the last page)."""
+    rows = db.session.execute(page_query(staff, f, cursor=cursor, size=size, city_zone=city_zone)).all()
     reports = [row[0] for row in rows[:size]]
     next_cursor = _encode(list(rows[size - 1][1:])) if len(rows) > size else None
     return reports, next_cursor
