@@ -23,7 +23,7 @@ EVENT_LABELS = {
     EventKind.MODERATED: _l("Moderated"),
 }
 ACTIVE_LABEL = _l("Active")
-ROLE_LABELS = {StaffRole.STAFF: _l("Department staff"), StaffRole.COORDINATOR: _l("Coordinator"), StaffRole.ADMIN: _l("Admin")}
+ROLE_LABELS = {StaffRole.STAFF: _l("Department staff"), StaffRole.COORDINATOR: _l("Coordinator"), StaffRole.ADMIN: _l("Administrator")}
 SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Due soonest"),
                "supported": _l("Most supported"), "verified": _l("Verified first")}
 

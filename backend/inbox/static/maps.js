@@ -4,6 +4,7 @@
   "use strict";
   function base(el) {
     var map = L.map(el, { scrollWheelZoom: false, keyboard: true });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = el.getAttribute("data-tiles");
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map); }
     return map;
