@@ -79,8 +79,16 @@ def login():
         # Only local paths: an open redirect would help phishing.
         if not target.startswith("/") or target.startswith("//"):
             target = url_for("inbox.index")
-        return redirect(target)
+        response = redirect(target)
+        if "lang" not in request.cookies:  # the account's language until the switcher says otherwise
+            _remember_language(response, staff.language)
+        return response
     return render_template("inbox/login.html", email=email)
+
+
+def _remember_language(response, code: str) -> None:
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
 
 
 @bp.post("/logout")
@@ -101,6 +109,5 @@ def language(code: str):
         target = url_for("inbox.index")
     response = redirect(target)
     if code in LANGUAGES:
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        _remember_language(response, code)
     return response

@@ -59,7 +59,7 @@ def _sort_columns(sort: str, status: str = "all") -> tuple[list, bool]:
         # Unrouted reports have no due time: they come last (the far future).
         return [func.coalesce(Report.due_at, literal(datetime(9999, 1, 1, tzinfo=timezone.utc))), Report.id], False
     if sort == "supported":
-        return [_supporters_count(), Report.id], True
+        return [_supporters_count(), Report.created_at, Report.id], True
     if sort == "verified":
         return [Report.verified, Report.created_at, Report.id], True
     return [Report.created_at, Report.id], True
@@ -110,7 +110,7 @@ def _decode(cursor: str, sort: str) -> list[Any] | None:
         if sort in ("newest", "oldest", "due"):
             return [datetime.fromisoformat(values[0]), int(values[1])]
         if sort == "supported":
-            return [int(values[0]), int(values[1])]
+            return [int(values[0]), datetime.fromisoformat(values[1]), int(values[2])]
         return [bool(values[0]), datetime.fromisoformat(values[1]), int(values[2])]
     except (ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError):
         return None  # a damaged cursor starts from the first page
@@ -131,10 +131,40 @@ def page_query(staff: StaffUser, f: InboxFilters, *, cursor: str | None = None, 
 def page(staff: StaffUser, f: InboxFilters, *, cursor: str | None = None, size: int = PAGE_SIZE,
          city_zone: str = "UTC") -> tuple[list[Report], str | None]:
     """One page of the inbox and the cursor of the next (None on the last page)."""
-    rows = db.session.execute(page_query(staff, f, cursor=cursor, size=size, city_zone=city_zone)).all()
+    if f.sort == "supported":
+        rows = _supported_rows(staff, f, _decode(cursor, f.sort) if cursor else None, size, city_zone)
+    else:
+        rows = db.session.execute(page_query(staff, f, cursor=cursor, size=size, city_zone=city_zone)).all()
     reports = [row[0] for row in rows[:size]]
     next_cursor = _encode(list(rows[size - 1][1:])) if len(rows) > size else None
     return reports, next_cursor
+
+
+def _supported_rows(staff: StaffUser, f: InboxFilters, after: list | None, size: int, city_zone: str) -> list:
+    """Most supported first, in two parts, because counting supporters for every open report
+    and sorting them all costs seconds at city scale: first the (few) reports with supporters,
+    counted from the supporters table; then the rest, newest first, through the inbox index."""
+    where = _where(staff, f, city_zone)
+    rows: list = []
+    if after is None or after[0] > 0:
+        n = func.count(Supporter.id).label("n")
+        counted = (select(Supporter.report_id, n, Report.created_at).join(Report, Report.id == Supporter.report_id)
+                   .where(*where).group_by(Supporter.report_id, Report.created_at))
+        if after is not None:
+            counted = counted.having(tuple_(func.count(Supporter.id), Report.created_at, Supporter.report_id) < tuple_(*after))
+        counted = counted.order_by(n.desc(), Report.created_at.desc(), Supporter.report_id.desc()).limit(size + 1)
+        keys = db.session.execute(counted).all()
+        found = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_([k[0] for k in keys])))}
+        rows = [(found[rid], count, created, rid) for rid, count, created in keys]
+    if len(rows) <= size:
+        unsupported = select(Supporter.id).where(Supporter.report_id == Report.id).limit(1).correlate(Report) \
+            .scalar_subquery().is_(None)
+        rest = select(Report, literal(0), Report.created_at, Report.id).where(*where, unsupported)
+        if after is not None and after[0] == 0:
+            rest = rest.where(tuple_(Report.created_at, Report.id) < tuple_(after[1], after[2]))
+        rest = rest.order_by(Report.created_at.desc(), Report.id.desc()).limit(size + 1 - len(rows))
+        rows += db.session.execute(rest).all()
+    return rows
 
 
 def status_counts(staff: StaffUser, f: InboxFilters, city_zone: str = "UTC") -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from backend.extensions import db
@@ -23,13 +23,22 @@ def _within(a, b, metres: float, box: float):
 
 
 def possible_duplicates_clause(report=Report):
-    """True where another live report of the same category lies close by, filed within the window."""
+    """True where another live report of the same category lies close by, filed within the window.
+
+    A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns EXISTS into a semi-join and,
+    misjudging the spatial filter, hashes the whole table; a per-row probe of the GiST index
+    lets a page stop after its fifty rows.
+    """
     other = aliased(Report)
-    return exists().where(
+    # The time window as arithmetic, so the planner probes the GiST index alone (a range on
+    # created_at would add a bitmap of a month of reports to every probe).
+    apart = func.abs(func.extract("epoch", other.created_at - report.created_at))
+    probe = select(other.id).where(
         other.id != report.id, other.category_id == report.category_id, other.status.not_in(DEAD),
-        other.created_at.between(report.created_at - DUPLICATE_WINDOW, report.created_at + DUPLICATE_WINDOW),
+        apart <= DUPLICATE_WINDOW.total_seconds(),
         _within(other.location, report.location, DUPLICATE_RADIUS_M, _BOX_DEGREES),
-    )
+    ).limit(1).correlate(report).scalar_subquery()
+    return probe.is_not(None)
 
 
 def _location_of(report: Report):

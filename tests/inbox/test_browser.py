@@ -47,6 +47,7 @@ def _login(page, live: str, email: str) -> None:
 def test_staff_filters_opens_resolves_with_a_template_and_the_report_leaves_the_open_list(town, live, page):
     template = f.response_template(body_en="The pothole was filled today. Thank you!", body_zh="坑洼今天已填平，谢谢！")
     town["reporter"].language = "en"
+    town["roads_staff"].language = "en"  # signing in picks the account's language
     for i in range(6):
         f.routed_report(town["pothole"], 31.17 + i * 0.01, 121.41 + i * 0.005, f"cracked road surface, lane {i + 1}")
     db.session.commit()
@@ -102,6 +103,8 @@ def test_admin_uploads_an_area_sees_it_on_a_map_then_saves_it(town, live, page, 
     good = tmp_path / "riverside.geojson"
     good.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
         "type": "Polygon", "coordinates": [[[121.42, 31.16], [121.46, 31.16], [121.47, 31.20], [121.43, 31.21], [121.42, 31.16]]]}}]}))
+    town["admin"].language = "en"
+    db.session.commit()
     page.set_viewport_size({"width": 1366, "height": 900})
     _login(page, live, town["admin"].email)
     page.get_by_role("link", name="Admin").click()

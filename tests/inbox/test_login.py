@@ -48,7 +48,7 @@ def test_the_sixth_wrong_attempt_locks_the_account_even_with_the_right_password(
 
 def test_session_cookie_is_http_only_and_same_site_and_secure_behind_https(app, town):
     _client, response = _login(app, "roads@city.example", PASSWORD)
-    cookie = response.headers["Set-Cookie"]
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     from backend import config
 
@@ -88,3 +88,11 @@ def test_the_login_redirects_only_to_local_paths(app, town):
         response = client.post("/inbox/login?next=https://evil.example/", data={
             "email": "roads@city.example", "password": PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/inbox/"
+
+
+def test_signing_in_picks_the_accounts_language(app, town):
+    _client, response = _login(app, "roads@city.example", PASSWORD)
+    assert "lang=zh_Hans" in " ".join(response.headers.getlist("Set-Cookie"))
+    client = StaffClient(app, "parks@city.example")
+    assert '<html lang="zh-Hans">' in client.get("/inbox/").text
+    assert '<html lang="en">' in client.get("/inbox/?lang=en").text
