@@ -56,3 +56,26 @@ def entries(*, action: str | None = None, target_type: str | None = None, target
 
 def actions() -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def edit_coded_record(model: type, record_id: int | None, values: dict, *, taken: Exception,
+                      missing: Exception, extra: dict | None = None) -> tuple[Any, dict]:
+    """Create (record_id None) or update a record with a unique `code`, as the admin pages do.
+
+    Returns the record and its values before the change, for the audit entry;
+    raises `taken` when another record has the code and `missing` when record_id is unknown.
+    """
+    clash = db.session.scalar(select(model).where(model.code == values["code"], model.id != (record_id or 0)))
+    if clash is not None:
+        raise taken
+    if record_id is None:
+        record = model(**values, **(extra or {}))
+        db.session.add(record)
+        return record, {}
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise missing
+    before = {k: getattr(record, k) for k in values}
+    for k, v in values.items():
+        setattr(record, k, v)
+    return record, before

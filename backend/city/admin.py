@@ -54,20 +54,9 @@ def _department_values(form: dict) -> dict:
 def save_department(staff: StaffUser, form: dict, department_id: int | None = None) -> Department:
     require_admin(staff)
     values = _department_values(form)
-    clash = db.session.scalar(select(Department).where(Department.code == values["code"], Department.id != (department_id or 0)))
-    if clash:
-        raise Conflict("code_taken", _("Another department has this code."))
-    if department_id is None:
-        department = Department(**values)
-        db.session.add(department)
-        before: dict = {}
-    else:
-        department = db.session.get(Department, department_id)
-        if department is None:
-            raise NotFound("department_not_found", _("There is no such department."))
-        before = {k: getattr(department, k) for k in values}
-        for k, v in values.items():
-            setattr(department, k, v)
+    department, before = audit.edit_coded_record(
+        Department, department_id, values, taken=Conflict("code_taken", _("Another department has this code.")),
+        missing=NotFound("department_not_found", _("There is no such department.")))
     db.session.flush()
     audit.record(staff, "department.save", "department", department.id, before=before, after=values)
     return department
@@ -155,20 +144,11 @@ def save_category(staff: StaffUser, form: Any, category_id: int | None = None) -
     }
     ids = [int(i) for i in form.get("department_ids", []) if str(i).isdigit()]
     departments = list(db.session.scalars(select(Department).where(Department.id.in_(ids)))) if ids else []
-    clash = db.session.scalar(select(Category).where(Category.code == values["code"], Category.id != (category_id or 0)))
-    if clash:
-        raise Conflict("code_taken", _("Another category has this code."))
-    if category_id is None:
-        category = Category(verify_redundancy=3, **values)
-        db.session.add(category)
-        before: dict = {}
-    else:
-        category = db.session.get(Category, category_id)
-        if category is None:
-            raise NotFound("category_not_found", _("There is no such category."))
-        before = {k: getattr(category, k) for k in values} | {"department_ids": sorted(d.id for d in category.departments)}
-        for k, v in values.items():
-            setattr(category, k, v)
+    category, before = audit.edit_coded_record(
+        Category, category_id, values, taken=Conflict("code_taken", _("Another category has this code.")),
+        missing=NotFound("category_not_found", _("There is no such category.")), extra={"verify_redundancy": 3})
+    if before:
+        before["department_ids"] = sorted(d.id for d in category.departments)
     category.departments = departments
     db.session.flush()
     audit.record(staff, "category.save", "category", category.id, before=before,

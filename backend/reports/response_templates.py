@@ -45,21 +45,10 @@ def save(staff: StaffUser, form: dict, template_id: int | None = None) -> Respon
             errors[f] = _("Too long.")
     if errors:
         raise ValidationFailed("invalid_template", _("Some fields need attention."), errors)
-    clash = db.session.scalar(select(ResponseTemplate).where(ResponseTemplate.code == code, ResponseTemplate.id != (template_id or 0)))
-    if clash:
-        raise Conflict("code_taken", _("Another template has this code."))
     values |= {"code": code, "use": use, "active": bool(form.get("active"))}
-    if template_id is None:
-        template = ResponseTemplate(**values)
-        db.session.add(template)
-        before: dict = {}
-    else:
-        template = db.session.get(ResponseTemplate, template_id)
-        if template is None:
-            raise NotFound("template_not_found", _("There is no such response template."))
-        before = {k: getattr(template, k) for k in values}
-        for k, v in values.items():
-            setattr(template, k, v)
+    template, before = audit.edit_coded_record(
+        ResponseTemplate, template_id, values, taken=Conflict("code_taken", _("Another template has this code.")),
+        missing=NotFound("template_not_found", _("There is no such response template.")))
     db.session.flush()
     audit.record(staff, "template.save", "response_template", template.id, before=before, after=values)
     return template

@@ -106,31 +106,28 @@ def _finish(commit: bool) -> None:
         outbox.commit()
 
 
-def acknowledge(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
-                commit: bool = True) -> ReportEvent:
+def _move(staff: StaffUser, report_id: int, target: ReportStatus, action: str, note: str,
+          template_id: int | str | None, commit: bool) -> ReportEvent:
     report = _locked(staff, report_id)
     text, data = public_text(report, note, template_id)
-    event = _status_change(staff, report, ReportStatus.ACKNOWLEDGED, "report.acknowledge", note=text, data=data)
+    event = _status_change(staff, report, target, action, note=text, data=data)
     _finish(commit)
     return event
+
+
+def acknowledge(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
+                commit: bool = True) -> ReportEvent:
+    return _move(staff, report_id, ReportStatus.ACKNOWLEDGED, "report.acknowledge", note, template_id, commit)
 
 
 def start_work(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
                commit: bool = True) -> ReportEvent:
-    report = _locked(staff, report_id)
-    text, data = public_text(report, note, template_id)
-    event = _status_change(staff, report, ReportStatus.IN_PROGRESS, "report.start", note=text, data=data)
-    _finish(commit)
-    return event
+    return _move(staff, report_id, ReportStatus.IN_PROGRESS, "report.start", note, template_id, commit)
 
 
 def resolve(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
             commit: bool = True) -> ReportEvent:
-    report = _locked(staff, report_id)
-    text, data = public_text(report, note, template_id)
-    event = _status_change(staff, report, ReportStatus.RESOLVED, "report.resolve", note=text, data=data)
-    _finish(commit)
-    return event
+    return _move(staff, report_id, ReportStatus.RESOLVED, "report.resolve", note, template_id, commit)
 
 
 def reject(staff: StaffUser, report_id: int, *, reason: str, note: str = "", commit: bool = True) -> ReportEvent:
