@@ -132,3 +132,42 @@ def test_admin_uploads_an_area_sees_it_on_a_map_then_saves_it(town, live, page, 
     page.get_by_role("link", name="Audit log").click()
     assert "area.save" in page.locator("table.audit").inner_text()
     _shot(page, "11-audit")
+
+
+def test_coordinator_sees_escalations_duplicates_photos_and_contact(town, live, page, app):
+    from datetime import timedelta
+
+    from PIL import Image
+
+    from backend.accounts.models import CitizenContact
+    from backend.clock import set_clock, utcnow
+    from backend.reports import sla
+    from backend.reports.models import Attachment
+
+    media = Path(app.config["MEDIA_DIR"])
+    Image.new("RGB", (320, 240), (90, 110, 130)).save(media / "hole.jpg")
+    Image.new("RGB", (160, 120), (90, 110, 130)).save(media / "hole-thumb.jpg")
+    target = town["road_report"]
+    db.session.add(Attachment(report_id=target.id, path="hole.jpg", thumbnail_path="hole-thumb.jpg",
+                              content_type="image/jpeg", width=320, height=240))
+    db.session.add(CitizenContact(citizen_id=town["reporter"].id, email="wang.fang@example.cn", phone="13800000000"))
+    twin = f.routed_report(town["pothole"], 31.2002, 121.4201, "the same pothole, opposite the school gate")
+    f.routed_report(town["pothole"], 31.2015, 121.4215, "small crack")  # nearby, another kind of problem
+    town["coordinator"].language = "en"
+    db.session.commit()
+    later = utcnow() + timedelta(hours=50)
+    set_clock(lambda: later)  # the server thread reads the same clock; the fixture restores it
+    sla.escalate_overdue()
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _login(page, live, town["coordinator"].email)
+    page.get_by_role("link", name="Notices").click()
+    assert page.locator("table tbody tr").count() == 4  # every open report of both departments breached
+    _shot(page, "12-notices")
+    page.get_by_role("link", name=f"CG-{target.id:06d}").first.click()
+    page.wait_for_selector("#report-map .leaflet-interactive")
+    assert page.get_by_text("wang.fang@example.cn").is_visible()
+    assert page.get_by_role("link", name=f"CG-{twin.id:06d}").count() >= 1  # a possible duplicate
+    assert page.locator(".photos img").evaluate("img => img.naturalWidth") == 160
+    assert "overdue" in page.locator(".page-head").inner_text()
+    _shot(page, "13-report-coordinator")
