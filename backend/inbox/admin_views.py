@@ -36,6 +36,18 @@ def _failed(exc) -> dict:
     return exc.fields
 
 
+def _save(save, saved_message: str, list_endpoint: str):
+    """Run a POSTed form's rule: on success commit and go back to the list; on a domain
+    error return the field errors for the form shown again. Returns (response, errors)."""
+    try:
+        save()
+        db.session.commit()
+    except RECOVERABLE as exc:
+        return None, _failed(exc)
+    flash(saved_message, "success")
+    return redirect(url_for(list_endpoint)), {}
+
+
 def _get_or_404(model, object_id):
     found = db.session.get(model, object_id) if object_id is not None else None
     if object_id is not None and found is None:
@@ -54,13 +66,10 @@ def departments(department_id: int | None = None):
     department = _get_or_404(Department, department_id)
     errors: dict = {}
     if request.method == "POST":
-        try:
-            city_admin.save_department(current_staff(), request.form, department_id)
-            db.session.commit()
-            flash(_("Department saved."), "success")
-            return redirect(url_for("inbox_admin.departments"))
-        except RECOVERABLE as exc:
-            errors = _failed(exc)
+        done, errors = _save(lambda: city_admin.save_department(current_staff(), request.form, department_id),
+                             _("Department saved."), "inbox_admin.departments")
+        if done:
+            return done
     return render_template("inbox/admin/departments.html", department=department, errors=errors, form=request.form,
                            departments=list(db.session.scalars(select(Department).order_by(Department.code))))
 
@@ -113,13 +122,10 @@ def categories(category_id: int | None = None):
     if request.method == "POST":
         form = request.form.to_dict()
         form["department_ids"] = request.form.getlist("department_ids")
-        try:
-            city_admin.save_category(current_staff(), form, category_id)
-            db.session.commit()
-            flash(_("Category saved."), "success")
-            return redirect(url_for("inbox_admin.categories"))
-        except RECOVERABLE as exc:
-            errors = _failed(exc)
+        done, errors = _save(lambda: city_admin.save_category(current_staff(), form, category_id),
+                             _("Category saved."), "inbox_admin.categories")
+        if done:
+            return done
     return render_template("inbox/admin/categories.html", category=category, errors=errors, form=request.form,
                            categories=list(db.session.scalars(select(Category).order_by(Category.group, Category.code))),
                            departments=list(db.session.scalars(select(Department).order_by(Department.code))))
@@ -132,7 +138,8 @@ def staff(staff_id: int | None = None):
     errors: dict = {}
     if request.method == "POST":
         f = request.form
-        try:
+
+        def save():
             if member is None:
                 staff_admin.create_staff_user(current_staff(), email=f.get("email", ""), name=f.get("name", ""),
                                               password=f.get("password", ""), role=f.get("role", ""),
@@ -141,11 +148,10 @@ def staff(staff_id: int | None = None):
                 staff_admin.update_staff_user(current_staff(), member.id, role=f.get("role", ""),
                                               department_id=f.get("department_id"), active=bool(f.get("active")),
                                               password=f.get("password", ""))
-            db.session.commit()
-            flash(_("Staff account saved."), "success")
-            return redirect(url_for("inbox_admin.staff"))
-        except RECOVERABLE as exc:
-            errors = _failed(exc)
+
+        done, errors = _save(save, _("Staff account saved."), "inbox_admin.staff")
+        if done:
+            return done
     return render_template("inbox/admin/staff.html", member=member, errors=errors, form=request.form,
                            members=staff_admin.staff_users(), roles=list(StaffRole), languages=LANGUAGES,
                            departments=list(db.session.scalars(select(Department).order_by(Department.code))))
@@ -176,13 +182,10 @@ def templates(template_id: int | None = None):
     template = _get_or_404(ResponseTemplate, template_id)
     errors: dict = {}
     if request.method == "POST":
-        try:
-            response_templates.save(current_staff(), request.form, template_id)
-            db.session.commit()
-            flash(_("Response template saved."), "success")
-            return redirect(url_for("inbox_admin.templates"))
-        except RECOVERABLE as exc:
-            errors = _failed(exc)
+        done, errors = _save(lambda: response_templates.save(current_staff(), request.form, template_id),
+                             _("Response template saved."), "inbox_admin.templates")
+        if done:
+            return done
     return render_template("inbox/admin/templates.html", template=template, errors=errors, form=request.form,
                            templates=response_templates.every(), uses=TemplateUse.ALL)
 
