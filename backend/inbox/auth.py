@@ -67,6 +67,9 @@ def login():
         valid = accounts.check_password(staff or _DUMMY, password) and staff is not None and staff.active
         if not valid:
             login_throttle.record_failure(email, _address())
+            if staff is not None:
+                audit.record(staff, "staff.login_failed", "staff", staff.id, after={"address": _address()})
+                db.session.commit()
             flash(_("The e-mail or the password is wrong."), "error")
             return render_template("inbox/login.html", email=email), 401
         login_throttle.record_success(email, _address())

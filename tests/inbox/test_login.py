@@ -96,3 +96,15 @@ def test_signing_in_picks_the_accounts_language(app, town):
     client = StaffClient(app, "parks@city.example")
     assert '<html lang="zh-Hans">' in client.get("/inbox/").text
     assert '<html lang="en">' in client.get("/inbox/?lang=en").text
+
+
+def test_failed_sign_ins_are_audited_and_redis_being_down_does_not_lock_staff_out(app, town, redis_server):
+    from sqlalchemy import select
+
+    from backend.audit.models import AuditEntry
+
+    _login(app, "roads@city.example", "guess")
+    assert db.session.scalars(select(AuditEntry.action)).all() == ["staff.login_failed"]
+    redis_server.stop()
+    _client, response = _login(app, "roads@city.example", PASSWORD)
+    assert response.status_code == 302
