@@ -27,4 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     api.init_app(app)
     open311.init_app(app)
+    from backend import inbox
+
+    inbox.init_app(app)
     return app

@@ -96,6 +96,11 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def load(overrides: dict | None = None) -> dict:
     """The application's configuration as a plain mapping; `overrides` win (tests use them)."""
     overrides = overrides or {}
@@ -139,6 +144,18 @@ def load(overrides: dict | None = None) -> dict:
         "TASK_BASE_REWARD": _int("TASK_BASE_REWARD", 10),
         "TASKS_NEARBY_RADIUS_M": _float("TASKS_NEARBY_RADIUS_M", 3000),
         "CONFIRM_FIX_REDUNDANCY": _int("CONFIRM_FIX_REDUNDANCY", 3),
+        # Staff web (backend/inbox): cookies are Secure when the site is served over HTTPS.
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE",
+                                       os.environ.get("PUBLIC_BASE_URL", "").startswith("https://")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE",
+                                        os.environ.get("PUBLIC_BASE_URL", "").startswith("https://")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_HOURS", 12) * 3600,
+        "WTF_CSRF_TIME_LIMIT": _int("STAFF_SESSION_HOURS", 12) * 3600,
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 900),
     }
     values.update(overrides)
     return values

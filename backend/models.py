@@ -7,3 +7,6 @@ from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEve
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
 from backend.tasks import service as _tasks_service  # noqa: F401  (connects its signal receivers)
+from backend.audit.models import AuditEntry  # noqa: F401
+from backend.city.area_history import AreaRevision  # noqa: F401
+from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401

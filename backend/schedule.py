@@ -15,4 +15,5 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.tasks.jobs.expire_claims", 60),
     Periodic("backend.tasks.jobs.expire_tasks", 300),
     Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
+    Periodic("backend.reports.jobs.escalate_overdue", 300),
 ]

@@ -7,6 +7,8 @@ need=""
 python3 -c 'import ensurepip' 2>/dev/null || need="$need python3-venv"
 if [ "$1" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || need="$need chromium"
+  # Chinese text in browser screenshots needs a CJK font.
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need="$need fonts-wqy-microhei"
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -90,3 +90,40 @@ def task_answerers(task_id: int, verdicts: list[str], lat: float | None = None, 
         answering.answer(task_id, person, verdict, lat=lat, long=long)
         people.append(person)
     return people
+_hashes: dict[str, str] = {}
+
+
+def staff(role: str = "staff", dept: Department | None = None, email: str | None = None,
+          password: str = "correct horse battery") -> "StaffUser":
+    from backend.accounts.models import StaffRole, StaffUser
+    from backend.accounts.service import hash_password
+
+    n = next(_seq)
+    # argon2 is slow on purpose; one hash per password keeps the tests quick.
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    member = StaffUser(email=email or f"{role}{n}@city.example", name=f"{role.title()} {n}", password_hash=_hashes[password],
+                       role=StaffRole(role), department_id=dept.id if dept else None, language="zh_Hans", active=True)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def routed_report(cat: Category, lat: float, long: float, description: str = "a problem", reporter: Citizen | None = None):
+    """A report submitted and routed through the real services (routing run inline, not by a worker)."""
+    from backend.reports import service as reports
+
+    report = reports.submit(category=cat, lat=lat, long=long, description=description, reporter=reporter)
+    reports.route(report.id)
+    return db.session.get(type(report), report.id)
+
+
+def response_template(code: str = "fixed", use: str = "resolve", **kw):
+    from backend.reports.triage_models import ResponseTemplate
+
+    t = ResponseTemplate(code=code, use=use, title_en=kw.get("title_en", "Fixed"), title_zh=kw.get("title_zh", "已修复"),
+                         body_en=kw.get("body_en", "Fixed, thank you for reporting."),
+                         body_zh=kw.get("body_zh", "已修复，感谢您的报告。"), active=True)
+    db.session.add(t)
+    db.session.flush()
+    return t

@@ -11,3 +11,7 @@ def forget_old_idempotency_keys() -> int:
     from backend.reports import idempotency
 
     return idempotency.forget_old()
+def escalate_overdue() -> int:
+    from backend.reports import sla
+
+    return sla.escalate_overdue()

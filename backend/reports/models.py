@@ -78,6 +78,13 @@ class EventKind(enum.StrEnum):
     UNROUTED = "unrouted"
     STATUS = "status"
     NOTE = "note"
+    # Staff side (backend/reports/triage.py, sla.py, moderation.py)
+    HANDED_OVER = "handed_over"
+    MERGED = "merged"
+    ESCALATED = "escalated"
+    HELD = "held"
+    RELEASED = "released"
+    MODERATED = "moderated"
 
 
 class ActorType(enum.StrEnum):

@@ -134,6 +134,9 @@ def route(report_id: int) -> Report | None:
     if report.status != ReportStatus.SUBMITTED:
         db.session.rollback()
         return report
+    if _held_for_review(report):
+        db.session.commit()
+        return report
     lat, long = coordinates(report)
     department_id = city.responsible_department_id(report.category_id, lat, long)
     if department_id is None:
@@ -150,6 +153,19 @@ def route(report_id: int) -> Report | None:
                data={"department_id": department_id})
     outbox.commit()
     return report
+
+
+def _has_event(report: Report, kind: EventKind) -> bool:
+    return bool(db.session.scalar(select(exists().where(ReportEvent.report_id == report.id, ReportEvent.kind == kind))))
+
+
+def _held_for_review(report: Report) -> bool:
+    """A blocked citizen's report waits for a coordinator (reports.moderation.release) instead of being routed."""
+    if report.reporter is None or not report.reporter.blocked or _has_event(report, EventKind.RELEASED):
+        return False
+    if not _has_event(report, EventKind.HELD):
+        _event(report, EventKind.HELD, public=False, note="The reporter is blocked: held for review.")
+    return True
 
 
 def unrouted() -> list[Report]:

@@ -1,0 +1,82 @@
+"""SLA: time left on open reports, and escalation of overdue ones to the coordinators.
+
+`escalate_overdue()` runs periodically (backend/schedule.py). A breach is escalated once:
+the (report, due time) pair is unique, so sweeping again, or two workers sweeping at
+once, adds nothing; a report that gets a new due time may breach (and escalate) again.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+
+from backend.accounts.models import StaffUser
+from backend.audit import service as audit
+from backend.clock import utcnow
+from backend.errors import NotFound
+from backend.extensions import db
+from backend.outbox import service as outbox
+from backend.reports import service as reports
+from backend.reports.models import EventKind, Report, ReportStatus
+from backend.reports.staff_access import require_city_wide
+from backend.reports.triage_models import SlaEscalation
+
+OPEN = (ReportStatus.OPEN, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS)
+BATCH = 500
+
+
+def time_left(report: Report, now: datetime | None = None) -> timedelta | None:
+    """Negative when overdue; None when the report has no due time or is no longer open."""
+    if report.due_at is None or report.status not in OPEN:
+        return None
+    return report.due_at - (now or utcnow())
+
+
+def overdue_clause(now: datetime | None = None):
+    return and_(Report.status.in_(OPEN), Report.due_at < (now or utcnow()))
+
+
+def escalate_overdue() -> int:
+    """Escalate every open report past its due time that was not escalated for this due time."""
+    total = 0
+    while True:
+        now = utcnow()
+        escalated = exists().where(SlaEscalation.report_id == Report.id, SlaEscalation.due_at == Report.due_at)
+        batch = list(db.session.scalars(
+            select(Report).where(overdue_clause(now), ~escalated).order_by(Report.due_at, Report.id)
+            .limit(BATCH).with_for_update(skip_locked=True)))
+        for report in batch:
+            db.session.add(SlaEscalation(report_id=report.id, due_at=report.due_at, department_id=report.department_id,
+                                         created_at=now))
+            overdue_hours = round((now - report.due_at).total_seconds() / 3600, 1)
+            reports._event(report, EventKind.ESCALATED, public=False,
+                           note=f"Overdue by {overdue_hours} h: escalated to the coordinators.",
+                           data={"due_at": report.due_at.isoformat(), "overdue_hours": overdue_hours})
+        outbox.commit()
+        total += len(batch)
+        if len(batch) < BATCH:
+            return total
+
+
+def open_escalations(staff: StaffUser, limit: int = 200) -> list[SlaEscalation]:
+    """The coordinators' notices: breaches nobody marked as seen, oldest first."""
+    require_city_wide(staff)
+    return list(db.session.scalars(select(SlaEscalation).where(SlaEscalation.seen_at.is_(None))
+                                   .order_by(SlaEscalation.created_at, SlaEscalation.id).limit(limit)))
+
+
+def open_escalation_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(SlaEscalation).where(SlaEscalation.seen_at.is_(None)))
+
+
+def mark_seen(staff: StaffUser, escalation_id: int) -> SlaEscalation:
+    require_city_wide(staff)
+    escalation = db.session.get(SlaEscalation, escalation_id)
+    if escalation is None:
+        raise NotFound("escalation_not_found", "no such escalation")
+    if escalation.seen_at is None:
+        escalation.seen_at = utcnow()
+        escalation.seen_by_staff_id = staff.id
+        audit.record(staff, "escalation.seen", "report", escalation.report_id, after={"escalation_id": escalation.id})
+        db.session.commit()
+    return escalation
