@@ -4,3 +4,5 @@ from backend.city.models import Area, Category, Department, District, category_d
 from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, PointEntry, PointRule  # noqa: F401
+from backend.incentives import service as _incentives_service  # noqa: F401,E402  (connects its signal receivers)

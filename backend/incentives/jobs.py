@@ -1,0 +1,22 @@
+"""RQ entry points of the incentives area (each idempotent: badges are unique per citizen)."""
+from __future__ import annotations
+
+from datetime import date
+
+from backend.incentives import badges, boards
+from backend.outbox import service as outbox
+
+
+def crown_district_champions(month: str | None = None) -> int:
+    """The district-of-the-month badge for the month before now (or `month`, "YYYY-MM-01")."""
+    first = date.fromisoformat(month) if month else badges.previous_month()
+    crowned = badges.crown_district_champions(first)
+    outbox.commit()
+    return crowned
+
+
+def rebuild_boards() -> int:
+    """Repair: recompute every board from the ledger (not scheduled; the boards are kept incrementally)."""
+    rows = boards.rebuild()
+    outbox.commit()
+    return rows
