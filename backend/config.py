@@ -104,6 +104,16 @@ def load(overrides: dict | None = None) -> dict:
         "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
         "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),
+        # Micro-tasks (backend/tasks)
+        "CLAIM_MINUTES": _int("CLAIM_MINUTES", 30),
+        "ANSWER_MAX_DISTANCE_M": _float("ANSWER_MAX_DISTANCE_M", 300),
+        "FAR_ANSWER_WEIGHT_FACTOR": _float("FAR_ANSWER_WEIGHT_FACTOR", 0.25),
+        "CONSENSUS_THRESHOLD": _float("CONSENSUS_THRESHOLD", 0.66),
+        "TASK_EXTRA_ANSWERS": _int("TASK_EXTRA_ANSWERS", 2),
+        "TASK_LIFETIME_HOURS": _float("TASK_LIFETIME_HOURS", 168),
+        "TASK_BASE_REWARD": _int("TASK_BASE_REWARD", 10),
+        "TASKS_NEARBY_RADIUS_M": _float("TASKS_NEARBY_RADIUS_M", 3000),
+        "CONFIRM_FIX_REDUNDANCY": _int("CONFIRM_FIX_REDUNDANCY", 3),
     }
     values.update(overrides)
     return values

@@ -4,5 +4,7 @@ from backend.city.models import Area, Category, Department, District, category_d
 from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
+from backend.tasks import service as _tasks_service  # noqa: F401  (connects its signal receivers)
 from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, PointEntry, PointRule  # noqa: F401
 from backend.incentives import service as _incentives_service  # noqa: F401,E402  (connects its signal receivers)

@@ -12,4 +12,6 @@ class Periodic:
 
 PERIODIC: list[Periodic] = [
     Periodic("backend.outbox.jobs.sweep", 30),
+    Periodic("backend.tasks.jobs.expire_claims", 60),
+    Periodic("backend.tasks.jobs.expire_tasks", 300),
 ]

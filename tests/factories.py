@@ -48,3 +48,17 @@ def citizen(name: str = "Li Wei", language: str = "zh_Hans") -> Citizen:
     db.session.add(c)
     db.session.flush()
     return c
+
+
+def task_answerers(task_id: int, verdicts: list[str], lat: float | None = None, long: float | None = None) -> list:
+    """New citizens who each claim the task and answer it with one of `verdicts`, in order."""
+    from backend.tasks import answering, assignment
+
+    people = []
+    for i, verdict in enumerate(verdicts):
+        person = citizen(f"Answerer {next(_seq)}")
+        db.session.commit()
+        assignment.claim(task_id, person)
+        answering.answer(task_id, person, verdict, lat=lat, long=long)
+        people.append(person)
+    return people

@@ -24,6 +24,7 @@ from backend.extensions import db
 from backend.incentives import awards, ledger, levels, rules
 from backend.incentives.rules import Reason
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
+from backend.tasks import campaigns, reputation
 
 # What the staff's reject action writes into ReportEvent.data["reason"] for a bad-faith report.
 SPAM_REASONS = frozenset({"spam", "abuse"})
@@ -62,7 +63,6 @@ def penalize_spam(report: Report, event: ReportEvent) -> None:
 
 def _reputation_loss(citizen_id: int) -> None:
     # Reputation is the tasks area's: a spam report counts like an answer that disagreed.
-    from backend.tasks import reputation
     reputation.record(citizen_id, False)
 
 
@@ -117,3 +117,4 @@ def level_rank_of(citizen_id: int) -> int:
 signals.report_event.connect(_on_report_event)
 signals.report_supported.connect(_on_report_supported)
 signals.task_closed.connect(_on_task_closed)
+campaigns.set_level_lookup(level_rank_of)

@@ -17,6 +17,7 @@ from backend.incentives import badges, boards, ledger, levels
 from backend.incentives.models import PointEntry
 from backend.incentives.rules import LABELS, Reason
 from backend.reports.models import Report, ReportStatus
+from backend.tasks import reputation as task_reputation  # the tasks area owns reputation
 
 FIXED = (ReportStatus.RESOLVED, ReportStatus.CLOSED)
 CHECKS = (Reason.VERIFICATION_AGREED.value, Reason.FIX_CONFIRMATION.value)
@@ -46,7 +47,6 @@ def impact(citizen_id: int) -> dict:
 
 
 def reputation(citizen_id: int) -> dict:
-    from backend.tasks import reputation as task_reputation  # the tasks area owns it
     rep = task_reputation.get(citizen_id)
     return {"score": round(rep.score, 3), "answers_agreed": rep.answers_agreed or 0,
             "answers_disagreed": rep.answers_disagreed or 0}

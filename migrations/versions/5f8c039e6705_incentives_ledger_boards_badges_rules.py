@@ -1,8 +1,8 @@
 """incentives: ledger, boards, badges, rules
 
-Revision ID: 2e1ef737285d
-Revises: 5a9cef395cc3
-Create Date: 2026-11-25 08:56:31.453707
+Revision ID: 5f8c039e6705
+Revises: 2e693e7f6267
+Create Date: 2026-11-25 08:57:12.680775
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '2e1ef737285d'
-down_revision = '5a9cef395cc3'
+revision = '5f8c039e6705'
+down_revision = '2e693e7f6267'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Micro-tasks: report verification, fix confirmation and coordinators' campaigns."""

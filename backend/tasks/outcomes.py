@@ -1,0 +1,50 @@
+"""What a closed task does to its report."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backend.extensions import db
+from backend.reports import service as reports
+from backend.reports.models import ActorType, EventKind, Report, ReportStatus
+from backend.tasks.models import Outcome, Task, TaskKind, TaskState
+
+# The department is told of a denied fix each time; from this many on it is escalated.
+ESCALATE_AFTER_DENIALS = 2
+
+
+def apply(task: Task) -> None:
+    if task.report_id is None:
+        return
+    report = db.session.scalar(select(Report).where(Report.id == task.report_id).with_for_update())
+    if report is None:
+        return
+    data = {"task_id": task.id, "outcome": task.outcome.value, "agreement": task.agreement}
+    if task.outcome == Outcome.VERIFIED:
+        report.verified = True
+        _note(report, "Citizens on the spot confirmed that this issue exists.", public=True, data=data)
+    elif task.outcome == Outcome.REFUTED:
+        # Not hidden or rejected automatically: staff decide, the crowd only flags.
+        _note(report, "Citizens on the spot could not find this issue: please review the report.", public=False,
+              data={**data, "flag": "refuted_by_citizens"})
+    elif task.outcome == Outcome.FIX_CONFIRMED and report.status == ReportStatus.RESOLVED:
+        reports.transition(report, ReportStatus.CLOSED, actor_type=ActorType.SYSTEM,
+                           note="Citizens confirmed the fix.", data=data)
+    elif task.outcome == Outcome.FIX_DENIED and report.status == ReportStatus.RESOLVED:
+        reports.transition(report, ReportStatus.IN_PROGRESS, actor_type=ActorType.SYSTEM,
+                           note="Citizens on the spot say the issue is not fixed.", data=data)
+        if fix_denials(report.id) >= ESCALATE_AFTER_DENIALS:
+            _note(report, "Escalated: citizens denied the fix more than once.", public=False,
+                  data={**data, "escalation": "fix_denied_repeatedly", "denials": fix_denials(report.id)})
+    elif task.outcome == Outcome.INCONCLUSIVE and task.kind == TaskKind.VERIFY_REPORT:
+        _note(report, "Citizens could not agree whether this issue exists.", public=False, data=data)
+
+
+def fix_denials(report_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Task).where(
+        Task.report_id == report_id, Task.kind == TaskKind.CONFIRM_FIX, Task.state == TaskState.CLOSED,
+        Task.outcome == Outcome.FIX_DENIED))
+
+
+def _note(report: Report, note: str, *, public: bool, data: dict) -> None:
+    # The reports area records every event through one function; a note changes no status.
+    reports._event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public, note=note, data=data)
