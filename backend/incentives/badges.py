@@ -20,6 +20,7 @@ from backend.extensions import db
 from backend.incentives import boards, ledger, notices
 from backend.incentives.models import BadgeAward, BoardTotal
 from backend.incentives.rules import Reason
+from backend.tasks.models import Answer, Campaign, CampaignState, Task
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,17 @@ def after_entry(citizen_id: int, reason: Reason, streak_run: int) -> list[BadgeA
     return [a for a in earned if a is not None]
 
 
-def campaign_finished(campaign_id: int, citizen_ids: list[int]) -> int:
-    """Everyone whose answer counted in a finished campaign earns the finisher badge."""
-    return sum(award(cid, "campaign_finished", f"campaign:{campaign_id}") is not None for cid in set(citizen_ids))
+def campaign_finishers(closed_since: datetime) -> int:
+    """Everyone whose answer agreed with the consensus in a campaign closed since then earns the finisher badge."""
+    rows = db.session.execute(
+        select(Answer.citizen_id, func.min(Task.campaign_id))
+        .join(Task, Task.id == Answer.task_id).join(Campaign, Campaign.id == Task.campaign_id)
+        .where(Campaign.state == CampaignState.CLOSED, Campaign.updated_at >= closed_since,
+               Answer.agreed.is_(True), Answer.citizen_id.is_not(None),
+               ~select(BadgeAward.id).where(BadgeAward.citizen_id == Answer.citizen_id,
+                                            BadgeAward.code == "campaign_finished").exists())
+        .group_by(Answer.citizen_id)).all()
+    return sum(award(cid, "campaign_finished", f"campaign:{campaign_id}") is not None for cid, campaign_id in rows)
 
 
 def previous_month(at: datetime | None = None) -> date:

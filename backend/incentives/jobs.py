@@ -1,8 +1,9 @@
 """RQ entry points of the incentives area (each idempotent: badges are unique per citizen)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from backend.clock import utcnow
 from backend.incentives import badges, boards
 from backend.outbox import service as outbox
 
@@ -13,6 +14,13 @@ def crown_district_champions(month: str | None = None) -> int:
     crowned = badges.crown_district_champions(first)
     outbox.commit()
     return crowned
+
+
+def award_campaign_finishers(days: int = 30) -> int:
+    """The finisher badge for answerers of campaigns closed in the last `days` (a sweep that may miss runs)."""
+    awarded = badges.campaign_finishers(utcnow() - timedelta(days=days))
+    outbox.commit()
+    return awarded
 
 
 def rebuild_boards() -> int:

@@ -1,7 +1,7 @@
 """A small city with two districts, and helpers that move reports along the real lifecycle."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from geoalchemy2.shape import from_shape
@@ -9,7 +9,7 @@ from shapely.geometry import MultiPolygon, box
 
 from backend import signals
 from backend.city.models import District
-from backend.clock import set_clock
+from backend.clock import set_clock, utcnow
 from backend.extensions import db
 from backend.reports import service as reports
 from backend.reports.models import ActorType, Report, ReportStatus, Supporter
@@ -58,3 +58,19 @@ def support(report: Report, citizen) -> None:
     db.session.flush()
     signals.report_supported.send(report, citizen=citizen)
     db.session.commit()
+
+
+def campaign_task(multiplier: float = 1.0, redundancy: int = 2):
+    """An active campaign around IN_WEST with a single task; returns (campaign, task id)."""
+    from sqlalchemy import select
+
+    from backend.tasks import campaigns
+    from backend.tasks.models import Task
+
+    square = {"type": "Polygon", "coordinates": [[[121.41, 31.19], [121.43, 31.19], [121.43, 31.21],
+                                                   [121.41, 31.21], [121.41, 31.19]]]}
+    now = utcnow()
+    campaign = campaigns.create_campaign(title_en="Benches", title_zh="长椅", question_en="Is the bench broken?",
+                                         area=square, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=7),
+                                         target_count=1, redundancy=redundancy, reward_multiplier=multiplier)
+    return campaign, db.session.scalar(select(Task.id).where(Task.campaign_id == campaign.id))

@@ -7,16 +7,17 @@ from backend.accounts.models import StaffRole
 from backend.errors import Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.feedback.models import DeliveryState, Notification
-from backend.incentives import awards, ledger, levels, rules, standing
+from backend.incentives import awards, jobs, ledger, levels, rules, standing
 from backend.incentives.models import BadgeAward, PointEntry
 from backend.incentives.notices import PUSH_JOB
 from backend.incentives.rules import Reason
+from backend.outbox import service as outbox
 from backend.outbox.models import OutboxMessage
 from backend.reports.models import ReportStatus
 from backend.tasks import campaigns
 from backend.tasks.service import tasks_for_report
 from tests import factories as f
-from tests.incentives.conftest import IN_WEST, at, move, submit, support
+from tests.incentives.conftest import IN_WEST, at, campaign_task, move, submit, support
 
 
 def notifications(citizen) -> list[tuple[str, str]]:
@@ -145,6 +146,21 @@ def test_levels_gate_campaigns_through_the_tasks_area(city):
     assert campaigns.level_of(citizen.id) == 1
     awards.grant(citizen.id, Reason.CAMPAIGN_ANSWER, "task:9", amount=250)
     assert campaigns.level_of(citizen.id) == 3
+
+
+def test_answerers_of_a_finished_campaign_earn_the_finisher_badge_once(city, run_jobs):
+    campaign, task_id = campaign_task()
+    agreed, also = f.task_answerers(task_id, ["yes", "yes"], *IN_WEST)
+    outsider = f.citizen("Outsider")
+    assert jobs.award_campaign_finishers() == 0  # still running
+    campaigns.close_campaign(campaign.id)
+    for _ in range(2):
+        outbox.add("backend.incentives.jobs.award_campaign_finishers")
+        outbox.commit()
+        run_jobs()
+    assert badge_codes(agreed) == ["campaign_finished"] and badge_codes(also) == ["campaign_finished"]
+    assert badge_codes(outsider) == []
+    assert notifications(agreed) == [("badge", "badge:campaign_finished")]
 
 
 def test_the_summary_shows_points_level_badges_rank_reputation_and_impact(city):

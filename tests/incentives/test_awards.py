@@ -1,6 +1,4 @@
 """Who earns what, and when: deferred award, idempotence, the spam penalty, no self-reward."""
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
 from backend import signals
@@ -12,10 +10,10 @@ from backend.incentives.models import BadgeAward, PointEntry
 from backend.outbox import service as outbox
 from backend.incentives.rules import Reason
 from backend.reports.models import Report, ReportEvent, ReportStatus
-from backend.tasks import campaigns, reputation
+from backend.tasks import reputation
 from backend.tasks.service import tasks_for_report
 from tests import factories as f
-from tests.incentives.conftest import IN_WEST, at, move, submit, support
+from tests.incentives.conftest import IN_WEST, at, campaign_task, move, submit, support
 
 
 def entries(citizen=None) -> list[tuple[str, int]]:
@@ -172,15 +170,8 @@ def test_nobody_earns_from_checking_their_own_report(city):
 
 
 def test_campaign_answers_are_multiplied_by_the_campaign_multiplier(city):
-    staff_area = {"type": "Polygon", "coordinates": [[[121.41, 31.19], [121.43, 31.19], [121.43, 31.21],
-                                                      [121.41, 31.21], [121.41, 31.19]]]}
-    now = utcnow()
-    campaign = campaigns.create_campaign(title_en="Benches", title_zh="长椅", question_en="Is the bench broken?",
-                                         area=staff_area, starts_at=now - timedelta(hours=1),
-                                         ends_at=now + timedelta(days=7), target_count=1, redundancy=2,
-                                         reward_multiplier=2.5)
-    task_id = db.session.scalar(select(campaigns.Task.id).where(campaigns.Task.campaign_id == campaign.id))
-    a, b = f.task_answerers(task_id, ["yes", "yes"], 31.20, 121.42)
+    _campaign, task_id = campaign_task(multiplier=2.5)
+    a, b = f.task_answerers(task_id, ["yes", "yes"], *IN_WEST)
     assert entries(a) == [("campaign_answer", 12)]  # round(5 × 2.5)
     assert entries(b) == [("campaign_answer", 12)]
     assert db.session.scalar(select(func.count()).select_from(PointEntry)) == 2
