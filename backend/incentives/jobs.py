@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.clock import utcnow
-from backend.incentives import badges, boards
+from backend.incentives import badges, boards, notices
 from backend.outbox import service as outbox
 
 
@@ -28,3 +28,8 @@ def rebuild_boards() -> int:
     rows = boards.rebuild()
     outbox.commit()
     return rows
+
+
+def push_congratulation(notification_id: int) -> str:
+    """Push a badge or level congratulation through the feedback area."""
+    return notices.push(notification_id)

@@ -9,7 +9,7 @@ from backend.extensions import db
 from backend.feedback.models import DeliveryState, Notification
 from backend.incentives import awards, jobs, ledger, levels, rules, standing
 from backend.incentives.models import BadgeAward, PointEntry
-from backend.incentives.notices import PUSH_JOB
+from backend.incentives.notices import CONGRATULATE_JOB
 from backend.incentives.rules import Reason
 from backend.outbox import service as outbox
 from backend.outbox.models import OutboxMessage
@@ -30,7 +30,7 @@ def badge_codes(citizen) -> list[str]:
                                    .order_by(BadgeAward.id)))
 
 
-def test_first_report_badge_is_earned_once_on_validation_with_one_push(city):
+def test_first_report_badge_is_earned_once_on_validation_with_one_push(city, run_jobs):
     reporter = f.citizen("Reporter")
     moment = at("2026-11-25T09:30:00+08:00")
     report = submit(reporter)
@@ -43,8 +43,12 @@ def test_first_report_badge_is_earned_once_on_validation_with_one_push(city):
     note = db.session.scalar(select(Notification).where(Notification.citizen_id == reporter.id))
     assert (note.kind, note.subject_key, note.state) == ("badge", "badge:first_report", DeliveryState.PENDING)
     assert note.payload["name"] == {"en": "First Report", "zh_Hans": "首份报告"}
-    push = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job == PUSH_JOB)).all()
+    push = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job == CONGRATULATE_JOB)).all()
     assert [(m.kwargs) for m in push] == [{"notification_id": note.id}]
+    # Handed to the feedback area's pusher; without one it stays pending in the feed, and the job is done.
+    run_jobs()
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, push[0].id).done_at is not None
 
 
 def test_ten_validated_reports_earn_the_ten_badge_and_a_level(city):
