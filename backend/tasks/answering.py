@@ -15,7 +15,7 @@ from backend.clock import utcnow
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
 from backend.outbox import service as outbox
-from backend.reports.models import Attachment
+from backend.reports.models import Attachment, Report
 from backend.tasks import assignment, campaigns, consensus, reputation, service
 from backend.tasks.models import Answer, Claim, ClaimState, Task, Verdict
 
@@ -61,6 +61,10 @@ def answer(task_id: int, citizen: Citizen, verdict: Any, *, lat: Any = None, lon
     """
     cfg = current_app.config
     now = utcnow()
+    report_id = service.get(task_id).report_id
+    if report_id is not None:
+        # Report before task, the order a report's transition takes when it ends its tasks: no deadlock.
+        db.session.execute(select(Report.id).where(Report.id == report_id).with_for_update())
     task = service.get(task_id, lock=True)
     try:
         assignment.check_may_take(task, citizen, now)

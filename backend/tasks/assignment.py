@@ -87,7 +87,12 @@ def nearby(citizen: Citizen, lat: float, long: float, *, radius_m: float | None 
 
 def check_may_take(task: Task, citizen: Citizen, now: datetime) -> None:
     """Everything that keeps a citizen from a task, whether claiming or answering."""
-    if task.state != TaskState.OPEN or (task.expires_at is not None and task.expires_at <= now):
+    if task.state != TaskState.OPEN:
+        raise Conflict("task_closed", _("This task is no longer open."))
+    if task.campaign is not None:
+        # Before the expiry check: a campaign's window says more than "closed".
+        campaigns.check_live(task.campaign, now)
+    if task.expires_at is not None and task.expires_at <= now:
         raise Conflict("task_closed", _("This task is no longer open."))
     if citizen.blocked or citizen.deleted_at is not None:
         raise Forbidden("citizen_blocked", _("Your account may not take tasks."))
@@ -96,7 +101,6 @@ def check_may_take(task: Task, citizen: Citizen, now: datetime) -> None:
         if reporter_id == citizen.id:
             raise Forbidden("own_report", _("You cannot verify your own report."))
     if task.campaign is not None:
-        campaigns.check_live(task.campaign, now)
         campaigns.check_level(task.campaign, citizen)
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from geoalchemy2.shape import to_shape
 from sqlalchemy import exists, select, update
 
@@ -17,6 +17,7 @@ from backend import signals
 from backend.clock import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
+from backend.city.models import Category
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
 from backend.tasks.models import Answer, Claim, ClaimState, Task, TaskKind, TaskState
 
@@ -142,3 +143,20 @@ def outcome_counts(tasks: list[Task]) -> dict[str, int]:
     return counts
 
 
+
+
+def question(task: Task, language: str) -> str:
+    """What the citizen is asked, in their language."""
+    category = db.session.scalar(select(Category).join(Report, Report.category_id == Category.id)
+                                 .where(Report.id == task.report_id)) if task.report_id else None
+    if task.campaign is not None:
+        if task.campaign.question(language):
+            return task.campaign.question(language)
+        category = db.session.get(Category, task.campaign.category_id)
+    name = category.name(language) if category else ""
+    with force_locale(language):
+        if task.kind == TaskKind.VERIFY_REPORT:
+            return _("Is there really a problem here as reported (%(category)s)?", category=name)
+        if task.kind == TaskKind.CONFIRM_FIX:
+            return _("Has this problem (%(category)s) really been fixed?", category=name)
+        return _("Is there a problem of this kind here (%(category)s)?", category=name)

@@ -1,7 +1,7 @@
 """tasks: campaigns, tasks, claims, answers, reputations
 
 Revision ID: 2e693e7f6267
-Revises: 5a9cef395cc3
+Revises: 77255e381a04
 Create Date: 2026-11-25 08:55:20.149304
 
 """
@@ -11,7 +11,7 @@ from geoalchemy2 import Geometry
 
 # revision identifiers, used by Alembic.
 revision = '2e693e7f6267'
-down_revision = '5a9cef395cc3'
+down_revision = '77255e381a04'
 branch_labels = None
 depends_on = None
 

@@ -146,3 +146,17 @@ def test_far_answers_count_less_and_say_why(routed_report):
     near = [a for a in task.answers if a.citizen_id != far.id]
     assert all(a.low_weight_reason is None and a.weight == pytest.approx(2 / 3, abs=1e-4) for a in near)
     assert task.agreement == pytest.approx(4 / 3 / (4 / 3 + 1 / 6), abs=1e-3)
+
+
+def test_staff_see_the_verification_state_and_citizens_a_localized_question(routed_report):
+    report = routed_report()
+    assert service.verification_state(report.id)["state"] == "pending"
+    [task] = service.tasks_for_report(report.id)
+    f.task_answerers(task.id, ["yes", "yes", "cant_tell"], *HERE)
+    state = service.verification_state(report.id)
+    assert state["state"] == "verified"
+    assert state["tasks"][0]["verdicts"] == {"yes": 2, "no": 0, "cant_tell": 1}
+    assert "citizen" not in str(state["tasks"][0]).lower()
+    category = db.session.get(Report, report.id).category
+    assert service.question(task, "en") == f"Is there really a problem here as reported ({category.name_en})?"
+    assert service.question(task, "zh_Hans") == f"这里真的有报告所说的问题吗（{category.name_zh}）？"
