@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
@@ -67,8 +67,9 @@ def process(data: bytes) -> Photo:
                 image = _flatten(image)
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse("photo_too_large", _("This photo has too many pixels."), "decompression bomb") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _refuse("not_an_image", _("This file is not a photo."), f"unreadable image: {exc.__class__.__name__}") from None
     edge = config["PHOTO_MAX_EDGE"]
     image.thumbnail((edge, edge), Image.Resampling.LANCZOS)
@@ -135,8 +136,6 @@ def _remove_files(session: Session, previous_transaction) -> None:
 
 def visible_attachment(relative_path: str) -> Attachment | None:
     """The attachment a media path belongs to, if the public may see it."""
-    from sqlalchemy import or_, select
-
     row = db.session.scalar(select(Attachment).where(or_(Attachment.path == relative_path,
                                                          Attachment.thumbnail_path == relative_path)))
     if row is None or row.redacted or row.report_id is None:
@@ -148,7 +147,5 @@ def visible_attachment(relative_path: str) -> Attachment | None:
 
 
 def public_attachments(report: Report) -> list[Attachment]:
-    from sqlalchemy import select
-
     return list(db.session.scalars(select(Attachment).where(Attachment.report_id == report.id,
                                                             Attachment.redacted.is_(False)).order_by(Attachment.id)))
