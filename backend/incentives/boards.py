@@ -16,8 +16,9 @@ from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from backend.accounts.models import Citizen
+from backend.city.models import District
 from backend.clock import utcnow
-from backend.errors import ValidationFailed
+from backend.errors import NotFound, ValidationFailed
 from backend.extensions import db
 from backend.incentives.models import BoardTotal
 
@@ -62,6 +63,19 @@ def check_period(period: str) -> str:
         raise ValidationFailed("invalid_period", _("The period must be one of: all, week, month."),
                                {"period": "all | week | month"})
     return period
+
+
+def district_named(value: str | int | None) -> District | None:
+    """A district by its code (or id), for a board's `district=` parameter; None for the whole city."""
+    if value in (None, ""):
+        return None
+    text_value = str(value).strip()
+    found = db.session.scalar(select(District).where(District.code == text_value))
+    if found is None and text_value.isdigit():
+        found = db.session.get(District, int(text_value))
+    if found is None:
+        raise NotFound("district_not_found", _("There is no district %(district)s.", district=text_value))
+    return found
 
 
 def add(citizen_id: int, district_id: int | None, points: int, validated_reports: int, at: datetime) -> None:
