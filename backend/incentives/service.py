@@ -92,7 +92,8 @@ def _on_task_closed(task: Any, outcome: str, answers: list, **_kw: Any) -> None:
     if reason != Reason.CAMPAIGN_ANSWER:
         multiplier = 1.0
     district_id = report.district_id if report is not None else None
-    for answer in answers:
+    # In citizen order, so two tasks closing at once lock board rows in the same order.
+    for answer in sorted(answers, key=lambda a: a.citizen_id or 0):
         if answer.agreed is not True or answer.citizen_id is None:
             continue
         if report is not None and answer.citizen_id == report.reporter_id:
