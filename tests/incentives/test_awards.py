@@ -46,12 +46,17 @@ def test_a_department_that_goes_straight_to_work_also_validates(city):
     assert entries(reporter) == [("report_validated", 10)]
 
 
-def test_a_report_verified_by_citizens_is_validated_and_the_checkers_who_agreed_are_paid(city):
+def checked_by_citizens(verdicts: list[str]):
+    """A routed report whose verification task citizens answered: (reporter, report, task, answerers)."""
     reporter = f.citizen("Reporter")
     report = submit(reporter)
-    task = tasks_for_report(report.id)[0]
-    yes1, yes2, no = f.task_answerers(task.id, ["yes", "yes", "no"], *IN_WEST)
+    answerers = f.task_answerers(tasks_for_report(report.id)[0].id, verdicts, *IN_WEST)
     db.session.expire_all()
+    return reporter, report, tasks_for_report(report.id)[0], answerers
+
+
+def test_a_report_verified_by_citizens_is_validated_and_the_checkers_who_agreed_are_paid(city):
+    reporter, report, task, (yes1, yes2, no) = checked_by_citizens(["yes", "yes", "no"])
     assert db.session.get(Report, report.id).verified
     assert entries(reporter) == [("report_validated", 10)]
     assert entries(yes1) == [("verification_agreed", 3)]
@@ -64,15 +69,10 @@ def test_a_report_verified_by_citizens_is_validated_and_the_checkers_who_agreed_
 
 def test_replaying_the_same_facts_awards_nothing_twice(city):
     """A retried job re-sends its signals: the ledger's unique key keeps every award single."""
-    reporter = f.citizen("Reporter")
-    report = submit(reporter)
-    task = tasks_for_report(report.id)[0]
-    answerers = f.task_answerers(task.id, ["yes", "yes", "yes"], *IN_WEST)
-    db.session.expire_all()
+    reporter, report, task, answerers = checked_by_citizens(["yes", "yes", "yes"])
     before = entries()
     boards_before = [(p, boards.points_of(c.id, p)) for c in [reporter, *answerers] for p in boards.PERIODS]
 
-    task = tasks_for_report(report.id)[0]
     signals.task_closed.send(task, outcome="verified", answers=list(task.answers))
     verified_note = db.session.scalar(select(ReportEvent).where(ReportEvent.report_id == report.id,
                                                                ReportEvent.data["outcome"].astext == "verified"))
@@ -152,12 +152,7 @@ def test_me_too_earns_the_supporter_but_never_on_their_own_report(city):
 
 def test_nobody_earns_from_checking_their_own_report(city):
     """The tasks area keeps reporters off their own tasks; the ledger refuses it even if one slips through."""
-    reporter = f.citizen("Reporter")
-    report = submit(reporter)
-    task = tasks_for_report(report.id)[0]
-    answerers = f.task_answerers(task.id, ["yes", "yes", "yes"], *IN_WEST)
-    db.session.expire_all()
-    task = tasks_for_report(report.id)[0]
+    reporter, _report, task, answerers = checked_by_citizens(["yes", "yes", "yes"])
     answers = list(task.answers)
     answers[0].citizen_id = reporter.id  # as if the reporter had answered
     db.session.flush()
