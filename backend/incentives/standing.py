@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from backend.errors import NotFound
+from backend.i18n import normalize_language
 from backend.extensions import db
 from backend.accounts.models import Citizen
 from backend.incentives import badges, boards, ledger, levels
@@ -56,7 +58,8 @@ def summary(citizen_id: int, language: str = "zh_Hans", recent: int = 10, at: da
     """Everything /points shows, in `language` (level and badge names, entry labels)."""
     citizen = db.session.get(Citizen, citizen_id)
     if citizen is None:
-        raise NotFound("citizen_not_found", "no such citizen")
+        raise NotFound("citizen_not_found", _("There is no such citizen."))
+    language = normalize_language(language)
     balance = ledger.balance(citizen_id)
     where = levels.progress(balance)
     with force_locale(language):

@@ -176,7 +176,7 @@ def test_the_summary_shows_points_level_badges_rank_reputation_and_impact(city):
     db.session.expire_all()
     move(db.session.get(type(report), report.id), ReportStatus.RESOLVED)
 
-    mine = standing.summary(reporter.id, "zh_Hans")
+    mine = standing.summary(reporter.id, "zh-CN")  # any zh/en tag, as a channel may send it
     assert mine["balance"] == 10 and mine["level"]["name"] == "新手市民"
     assert mine["next_level"] == {"rank": 2, "code": "neighbour", "threshold": 50, "name": "热心邻里"}
     assert mine["points_to_next"] == 40 and mine["progress"] == 0.2
