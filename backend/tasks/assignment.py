@@ -74,6 +74,8 @@ def nearby(citizen: Citizen, lat: float, long: float, *, radius_m: float | None 
             or_(Task.expires_at.is_(None), Task.expires_at > now),
             or_(Task.campaign_id.is_(None), campaigns.live_clause(now)),
             ~and_(Task.kind == TaskKind.VERIFY_REPORT, Report.reporter_id == citizen.id),
+            or_(Task.report_id.is_(None), Report.hidden.is_(False)),
+            or_(Campaign.min_level.is_(None), Campaign.min_level <= campaigns.level_of(citizen.id)),
             ~exists().where(Answer.task_id == Task.id, Answer.citizen_id == citizen.id),
             or_(answers + claims < Task.redundancy, mine),
             or_(func.ST_DWithin(func.Geography(Task.location), here, radius), invited),
@@ -96,9 +98,12 @@ def check_may_take(task: Task, citizen: Citizen, now: datetime) -> None:
         raise Conflict("task_closed", _("This task is no longer open."))
     if citizen.blocked or citizen.deleted_at is not None:
         raise Forbidden("citizen_blocked", _("Your account may not take tasks."))
-    if task.kind == TaskKind.VERIFY_REPORT:
-        reporter_id = db.session.scalar(select(Report.reporter_id).where(Report.id == task.report_id))
-        if reporter_id == citizen.id:
+    if task.report_id is not None:
+        reporter_id, hidden = db.session.execute(select(Report.reporter_id, Report.hidden)
+                                                 .where(Report.id == task.report_id)).one()
+        if hidden:  # moderated away: nobody is sent to look at it
+            raise Conflict("task_closed", _("This task is no longer open."))
+        if task.kind == TaskKind.VERIFY_REPORT and reporter_id == citizen.id:
             raise Forbidden("own_report", _("You cannot verify your own report."))
     if task.campaign is not None:
         campaigns.check_level(task.campaign, citizen)
@@ -113,29 +118,31 @@ def current_claim(citizen: Citizen) -> Claim | None:
 def claim(task_id: int, citizen: Citizen) -> Claim:
     """Hold a slot of the task for CLAIM_MINUTES. Claiming the task one already holds returns that claim."""
     now = utcnow()
-    task = service.get(task_id, lock=True)
-    check_may_take(task, citizen, now)
-    if service.answered_by(task.id, citizen.id):
-        raise Conflict("already_answered", _("You have already answered this task."))
-    _expire_stale_claims_of(citizen, now)
-    held = db.session.scalar(select(Claim).where(Claim.citizen_id == citizen.id, Claim.state == ClaimState.ACTIVE))
-    if held is not None:
-        db.session.rollback()
-        if held.task_id == task_id:
-            return held
-        raise Conflict("claim_held", _("You already hold a task: answer or release it first."))
-    if slots_taken(task.id, now) >= task.redundancy:
-        db.session.rollback()
-        raise Conflict("task_full", _("Enough people are already on this task."))
-    new = Claim(task_id=task.id, citizen_id=citizen.id, state=ClaimState.ACTIVE, created_at=now,
-                expires_at=now + timedelta(minutes=current_app.config["CLAIM_MINUTES"]))
-    db.session.add(new)
     try:
-        db.session.flush()
-    except IntegrityError:
-        # The same citizen claimed something else at the very same moment.
-        db.session.rollback()
-        raise Conflict("claim_held", _("You already hold a task: answer or release it first.")) from None
+        task = service.get(task_id, lock=True)
+        check_may_take(task, citizen, now)
+        if service.answered_by(task.id, citizen.id):
+            raise Conflict("already_answered", _("You have already answered this task."))
+        _expire_stale_claims_of(citizen, now)
+        held = db.session.scalar(select(Claim).where(Claim.citizen_id == citizen.id, Claim.state == ClaimState.ACTIVE))
+        if held is not None and held.task_id == task_id:
+            outbox.commit()
+            return held
+        if held is not None:
+            raise Conflict("claim_held", _("You already hold a task: answer or release it first."))
+        if slots_taken(task.id, now) >= task.redundancy:
+            raise Conflict("task_full", _("Enough people are already on this task."))
+        new = Claim(task_id=task.id, citizen_id=citizen.id, state=ClaimState.ACTIVE, created_at=now,
+                    expires_at=now + timedelta(minutes=current_app.config["CLAIM_MINUTES"]))
+        db.session.add(new)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # The same citizen claimed something else at the very same moment.
+            raise Conflict("claim_held", _("You already hold a task: answer or release it first.")) from None
+    except Exception:
+        db.session.rollback()  # and the task's row lock with it
+        raise
     outbox.commit()
     return new
 

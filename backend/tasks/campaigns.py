@@ -23,7 +23,7 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.tasks import placement
 from backend.tasks.models import Answer, Campaign, CampaignState, Task, TaskKind, TaskState
-from backend.tasks.service import end_tasks
+from backend.tasks.service import coordinates, end_tasks, outcome_counts, task_summary
 
 MAX_REDUNDANCY = 10
 MAX_TARGET_COUNT = 500
@@ -308,18 +308,20 @@ def progress(campaign_id: int) -> dict[str, Any]:
     tasks = list(db.session.scalars(select(Task).where(Task.campaign_id == campaign.id)))
     answered = [t for t in tasks if t.answers]
     decided = [t for t in tasks if t.agreement is not None]
-    outcomes: dict[str, int] = {}
-    for t in tasks:
-        if t.outcome is not None:
-            outcomes[t.outcome.value] = outcomes.get(t.outcome.value, 0) + 1
     return {
         "campaign_id": campaign.id, "state": campaign.state.value, "target_count": campaign.target_count,
         "tasks": len(tasks), "tasks_closed": sum(1 for t in tasks if t.state == TaskState.CLOSED),
         "answers": sum(len(t.answers) for t in tasks),
         "coverage": round(len(answered) / len(tasks), 4) if tasks else 0.0,
         "agreement": round(sum(t.agreement for t in decided) / len(decided), 4) if decided else None,
-        "outcomes": outcomes,
+        "outcomes": outcome_counts(tasks),
     }
+
+
+def task_points(campaign_id: int) -> list[dict[str, Any]]:
+    """Every task of a campaign with its place and figures, for the coordinators' map."""
+    tasks = db.session.scalars(select(Task).where(Task.campaign_id == get(campaign_id).id).order_by(Task.id))
+    return [{**task_summary(t), "lat": coordinates(t)[0], "long": coordinates(t)[1]} for t in tasks]
 
 
 def campaign_view(campaign: Campaign, language: str) -> dict[str, Any]:

@@ -138,3 +138,15 @@ def test_tasks_expire_after_their_lifetime(routed_report):
     assert db.session.get(Task, task.id).state == TaskState.EXPIRED
     assert db.session.scalar(select(Claim.state)) == ClaimState.RELEASED
     assert assignment.nearby(me, *HERE) == []
+
+
+def test_hidden_reports_are_not_sent_out_for_checking(routed_report):
+    report = routed_report()
+    task = _task(report)
+    [me] = citizens(1)
+    report.hidden = True
+    db.session.commit()
+    assert assignment.nearby(me, *HERE) == []
+    with pytest.raises(Conflict) as err:
+        assignment.claim(task.id, me)
+    assert err.value.code == "task_closed"

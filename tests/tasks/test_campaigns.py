@@ -129,6 +129,10 @@ def test_pause_resume_close_and_progress(city):
     assert progress == {"campaign_id": campaign.id, "state": "active", "target_count": 4, "tasks": 4,
                         "tasks_closed": 1, "answers": 3, "coverage": 0.5, "agreement": 1.0, "outcomes": {"yes": 1}}
 
+    points = campaigns.task_points(campaign.id)
+    assert [(p["id"], p["answers"], p["outcome"]) for p in points[:2]] == [(tasks[0].id, 2, "yes"), (tasks[1].id, 1, None)]
+    assert all(31.220 <= p["lat"] <= 31.230 for p in points)
+
     campaigns.pause_campaign(campaign.id)
     assert assignment.nearby(b, *INSIDE) == []
     with pytest.raises(Conflict) as err:
@@ -165,8 +169,10 @@ def test_a_minimum_level_is_checked_through_the_incentives_lookup(city):
     with pytest.raises(Forbidden) as err:
         assignment.claim(task.id, novice)
     assert err.value.code == "level_too_low"
+    assert assignment.nearby(novice, *INSIDE) == []
     campaigns.set_level_lookup(lambda citizen_id: 5 if citizen_id == expert.id else 1)
     try:
+        assert len(assignment.nearby(expert, *INSIDE)) == 9
         assert assignment.claim(task.id, expert).task_id == task.id
         with pytest.raises(Forbidden):
             assignment.claim(task.id, novice)

@@ -57,3 +57,49 @@ def test_one_citizen_claiming_two_tasks_at_once_gets_one(app, routed_report):
     assert sorted(isinstance(r, int) for r in results) == [False, True], results
     assert "claim_held" in results
     assert db.session.scalar(select(db.func.count()).select_from(Claim).where(Claim.citizen_id == me.id)) == 1
+
+
+def test_the_last_two_answers_arriving_together_close_the_task_once(app, city, routed_report):
+    from backend import signals
+    from backend.reports.models import Report
+    from backend.tasks import answering
+    from backend.tasks.models import Task, TaskState
+
+    city["pothole"].verify_redundancy = 2
+    db.session.commit()
+    report = routed_report()
+    [task] = service.tasks_for_report(report.id)
+    a, b = citizens(2)
+    for person in (a, b):
+        assignment.claim(task.id, person)
+    closings = []
+    receiver = lambda sender, outcome, answers: closings.append((sender.id, outcome, len(answers)))
+    signals.task_closed.connect(receiver)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(citizen_id):
+        with app.app_context():
+            citizen = db.session.get(Citizen, citizen_id)
+            db.session.commit()
+            barrier.wait(timeout=10)
+            try:
+                answering.answer(task.id, citizen, "yes")
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(c.id,)) for c in (a, b)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        signals.task_closed.disconnect(receiver)
+    assert errors == []
+    assert closings == [(task.id, "verified", 2)]
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).state == TaskState.CLOSED
+    assert db.session.get(Report, report.id).verified is True
