@@ -3,27 +3,13 @@
 civicbot (0.4) lists services, posts a request and reads it back (JSON); georeport (0.3)
 reads the same through the XML format. Both speak HTTP to a real werkzeug server.
 """
-import threading
-
-import pytest
 from civicbot.http import HttpTransport, RateLimiter
 from civicbot.open311 import Open311Client
 from civicbot.registry import Endpoint
 from georeport import GeoReport
-from werkzeug.serving import make_server
 
 from tests import factories as f
 from tests.city_fixture import INSIDE
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def test_civicbot_lists_posts_and_reads_back(live_server, city, app):
