@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from backend.accounts.models import Citizen
 from backend.extensions import db
 from backend.incentives import badges, boards, ledger, levels, notices, rules, streaks
@@ -49,4 +51,5 @@ def _level_up(citizen_id: int, before: int, after: int) -> None:
         # Only the level reached is announced, even when a big award skips one.
         notices.congratulate(citizen_id, "level", new.code, {
             "code": new.code, "rank": new.rank, "threshold": new.threshold,
-            "name": {"en": new.name_en, "zh_Hans": new.name_zh}})
+            "name": {"en": new.name_en, "zh_Hans": new.name_zh},
+            **notices.in_both_languages(lambda lang: _("You reached a new level: %(name)s.", name=new.name(lang)))})

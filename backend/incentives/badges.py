@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -42,7 +43,9 @@ class Badge:
 
     def payload(self) -> dict:
         return {"code": self.code, "name": {"en": self.name_en, "zh_Hans": self.name_zh},
-                "description": {"en": self.description_en, "zh_Hans": self.description_zh}}
+                "description": {"en": self.description_en, "zh_Hans": self.description_zh},
+                **notices.in_both_languages(lambda lang: _("New badge: %(name)s. %(description)s",
+                                                           name=self.name(lang), description=self.description(lang)))}
 
 
 BADGES: tuple[Badge, ...] = (

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
+from flask_babel import force_locale
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import ImportStringError, import_string
 
@@ -16,6 +18,15 @@ log = logging.getLogger(__name__)
 PUSH_JOB = "backend.feedback.jobs.push_notification"
 # Our own outbox job, which hands over to PUSH_JOB (see push()).
 CONGRATULATE_JOB = "backend.incentives.jobs.push_congratulation"
+
+
+def in_both_languages(render: Callable[[str], str]) -> dict:
+    """"text_en"/"text_zh" for the payload: the feed and the pusher show them as they are."""
+    texts = {}
+    for language, key in (("en", "text_en"), ("zh_Hans", "text_zh")):
+        with force_locale(language):
+            texts[key] = str(render(language))
+    return texts
 
 
 def congratulate(citizen_id: int, kind: str, code: str, payload: dict) -> int | None:

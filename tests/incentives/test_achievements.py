@@ -43,6 +43,7 @@ def test_first_report_badge_is_earned_once_on_validation_with_one_push(city, run
     note = db.session.scalar(select(Notification).where(Notification.citizen_id == reporter.id))
     assert (note.kind, note.subject_key, note.state) == ("badge", "badge:first_report", DeliveryState.PENDING)
     assert note.payload["name"] == {"en": "First Report", "zh_Hans": "首份报告"}
+    assert note.payload["text_en"] == "New badge: First Report. Your first report was verified or accepted by a department."
     push = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job == CONGRATULATE_JOB)).all()
     assert [(m.kwargs) for m in push] == [{"notification_id": note.id}]
     # Handed to the feedback area's pusher; without one it stays pending in the feed, and the job is done.

@@ -74,3 +74,12 @@ def test_a_citizen_can_hide_from_the_boards_and_come_back(client, city):
     client.put("/api/v1/me/points/visibility", json={"hidden_from_boards": False}, headers=bearer(token))
     assert [r["display_name"] for r in client.get("/api/v1/leaderboards").json["rows"]] == ["Shy"]
     assert client.put("/api/v1/me/points/visibility", json={}, headers=bearer(token)).status_code == 422
+
+
+def test_a_badge_and_a_level_reach_the_citizens_feed_in_their_language(client, city):
+    reporter = f.citizen("Busy", language="zh_Hans")
+    for _ in range(5):
+        move(submit(reporter), ReportStatus.ACKNOWLEDGED)  # 50 points: the second level
+    feed = client.get("/api/v1/me/notifications", headers=bearer(f.api_token(reporter))).json
+    texts = {item["kind"]: item["text"] for item in feed["items"] if item["kind"] in ("badge", "level")}
+    assert texts == {"badge": "获得新徽章：首份报告。你的第一份报告已被核实或被部门受理。", "level": "恭喜升级：热心邻里。"}
