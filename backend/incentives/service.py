@@ -19,12 +19,14 @@ from typing import Any
 
 from backend import signals
 from backend.accounts.models import Citizen
+from backend.city import service as city
 from backend.clock import utcnow
 from backend.extensions import db
 from backend.incentives import awards, ledger, levels, rules
 from backend.incentives.rules import Reason
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
 from backend.tasks import campaigns, reputation
+from backend.tasks.service import coordinates as task_coordinates
 
 # What the staff's reject action writes into ReportEvent.data["reason"] for a bad-faith report.
 SPAM_REASONS = frozenset({"spam", "abuse"})
@@ -91,7 +93,8 @@ def _on_task_closed(task: Any, outcome: str, answers: list, **_kw: Any) -> None:
     multiplier = float(task.campaign.reward_multiplier) if task.campaign is not None else 1.0
     if reason != Reason.CAMPAIGN_ANSWER:
         multiplier = 1.0
-    district_id = report.district_id if report is not None else None
+    # A campaign task has no report: its place says which district's board it counts on.
+    district_id = report.district_id if report is not None else city.district_id_at(*task_coordinates(task))
     # In citizen order, so two tasks closing at once lock board rows in the same order.
     for answer in sorted(answers, key=lambda a: a.citizen_id or 0):
         if answer.agreed is not True or answer.citizen_id is None:

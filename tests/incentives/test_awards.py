@@ -169,6 +169,8 @@ def test_campaign_answers_are_multiplied_by_the_campaign_multiplier(city):
     a, b = f.task_answerers(task_id, ["yes", "yes"], *IN_WEST)
     assert entries(a) == [("campaign_answer", 12)]  # round(5 × 2.5)
     assert entries(b) == [("campaign_answer", 12)]
+    # The task's place puts the answers on its district's board.
+    assert boards.points_of(a.id, "week", city["west"].id) == 12
     assert db.session.scalar(select(func.count()).select_from(PointEntry)) == 2
 
 
