@@ -10,3 +10,5 @@ from backend.tasks import service as _tasks_service  # noqa: F401  (connects its
 from backend.audit.models import AuditEntry  # noqa: F401
 from backend.city.area_history import AreaRevision  # noqa: F401
 from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401
+from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, PointEntry, PointRule  # noqa: F401
+from backend.incentives import service as _incentives_service  # noqa: F401,E402  (connects its signal receivers)

@@ -16,4 +16,6 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.tasks.jobs.expire_tasks", 300),
     Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
     Periodic("backend.reports.jobs.escalate_overdue", 300),
+    Periodic("backend.incentives.jobs.crown_district_champions", 3600),
+    Periodic("backend.incentives.jobs.award_campaign_finishers", 600),
 ]
