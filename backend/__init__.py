@@ -20,6 +20,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from backend import models  # noqa: F401  (every model registered before anything uses metadata)
     from backend.health import bp as health_bp
+    from backend.public import bp as public_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(public_bp)
     return app

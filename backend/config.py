@@ -104,6 +104,10 @@ def load(overrides: dict | None = None) -> dict:
         "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
         "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),
+        # Basemap tiles for the maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = a plain
+        # background (works offline), the areas and reports still drawn.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
     }
     values.update(overrides)
     return values
