@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from backend.city.models import Area, Category, Department
 from backend.extensions import db
@@ -49,14 +49,20 @@ def _base(filters: ReportFilters, *columns: Any):
             .where(*conditions(filters)))
 
 
-def clusters(filters: ReportFilters, zoom: int) -> dict[str, Any]:
-    """Grid cells with their report count and the mean public position of their reports."""
+def clusters_statement(filters: ReportFilters, zoom: int) -> tuple[Select, float, float]:
+    """The grid query and its cell size (dx, dy) in degrees."""
     centre_lat = (filters.bbox[1] + filters.bbox[3]) / 2 if filters.bbox else 0.0
     dx, dy = cell_size(zoom, centre_lat)
     inner = _base(filters, _public_point().label("p")).subquery()
     cell = func.ST_SnapToGrid(inner.c.p, 0, 0, dx, dy)
     stmt = select(func.count(), func.avg(func.ST_Y(inner.c.p)), func.avg(func.ST_X(inner.c.p)),
                   func.ST_X(cell), func.ST_Y(cell)).group_by(cell)
+    return stmt, dx, dy
+
+
+def clusters(filters: ReportFilters, zoom: int) -> dict[str, Any]:
+    """Grid cells with their report count and the mean public position of their reports."""
+    stmt, dx, dy = clusters_statement(filters, zoom)
     rows = []
     total = 0
     for count, lat, long, cell_x, cell_y in db.session.execute(stmt):
@@ -67,11 +73,17 @@ def clusters(filters: ReportFilters, zoom: int) -> dict[str, Any]:
             "fields": CLUSTER_FIELDS, "clusters": rows}
 
 
-def points(filters: ReportFilters, limit: int = MAX_POINTS) -> list[list[Any]] | None:
-    """Single reports with their public position, or None when there are more than `limit`."""
+def points_statement(filters: ReportFilters, limit: int | None = None) -> Select:
+    limit = MAX_POINTS if limit is None else limit
     p = _public_point()
-    stmt = (_base(filters, Report.id, func.ST_Y(p), func.ST_X(p), Report.status, Report.category_id, Report.verified)
+    return (_base(filters, Report.id, func.ST_Y(p), func.ST_X(p), Report.status, Report.category_id, Report.verified)
             .order_by(Report.id).limit(limit + 1))
+
+
+def points(filters: ReportFilters, limit: int | None = None) -> list[list[Any]] | None:
+    """Single reports with their public position, or None when there are more than `limit` (MAX_POINTS)."""
+    limit = MAX_POINTS if limit is None else limit
+    stmt = points_statement(filters, limit)
     rows = [[rid, round(lat, 6), round(long, 6), status.value, cat, verified]
             for rid, lat, long, status, cat, verified in db.session.execute(stmt)]
     return None if len(rows) > limit else rows
@@ -96,7 +108,7 @@ def filtered_total(filters: ReportFilters) -> int:
 
 def areas_layer(department_ids: tuple[int, ...] = (), language: str = "en") -> dict[str, Any]:
     """The departments' areas as a GeoJSON FeatureCollection (simplified to ~10 m)."""
-    geometry = func.ST_AsGeoJSON(func.ST_SimplifyPreserveTopology(Area.geom, 0.0001), 5)
+    geometry = func.ST_AsGeoJSON(func.ST_Multi(func.ST_SimplifyPreserveTopology(Area.geom, 0.0001)), 5)
     stmt = (select(Area.id, Area.name, Department.id, Department.code, Department.name_en, Department.name_zh, geometry)
             .join(Department, Department.id == Area.department_id).order_by(func.ST_Area(Area.geom).desc()))
     if department_ids:

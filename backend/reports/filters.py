@@ -19,6 +19,7 @@ from backend.city.models import Category, Department
 from backend.clock import utcnow
 from backend.errors import ValidationFailed
 from backend.extensions import db
+from backend.reports.disclosure import COARSE_GRID_DEGREES, public_point_sql
 from backend.reports.models import OPEN311_OPEN, Report, ReportStatus
 
 # (min_long, min_lat, max_long, max_lat), WGS84
@@ -130,7 +131,9 @@ def overdue_condition(now: datetime | None = None) -> ColumnElement[bool]:
 
 
 def conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """SQL conditions on `Report` for these filters (the bbox one uses the GiST index)."""
+    """SQL conditions on `Report` for these filters (the bbox one uses the GiST index).
+
+    The query must join `Category` (its `sensitive` flag decides the public position)."""
     where: list[ColumnElement[bool]] = []
     if not filters.include_hidden:
         where.append(Report.hidden.is_(False))
@@ -151,6 +154,11 @@ def conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
     if filters.created_until:
         where.append(Report.created_at < filters.created_until)
     if filters.bbox:
-        # `&&` against an envelope: the planner answers it from the GiST index on location.
-        where.append(Report.location.op("&&")(func.ST_MakeEnvelope(*filters.bbox, 4326)))
+        envelope = func.ST_MakeEnvelope(*filters.bbox, 4326)
+        # `&&` on the stored point lets the planner use the GiST index; the envelope is widened by one
+        # coarse cell so that the exact test, on the public position, decides. Testing the stored point
+        # alone would let anyone find a sensitive report's exact place by moving the viewport's edge.
+        where.append(Report.location.op("&&")(func.ST_Expand(envelope, COARSE_GRID_DEGREES)))
+        # `&&` compares single-precision boxes; ST_Intersects is exact.
+        where.append(func.ST_Intersects(public_point_sql(Report.location, Category.sensitive), envelope))
     return where
