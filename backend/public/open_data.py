@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from backend.errors import DomainError
 from backend.public import bp
@@ -15,13 +16,13 @@ from backend.reports import export, statistics
 from backend.reports.filters import parse_filters
 
 FILTER_DOCS = [
-    ("status", "submitted, open, acknowledged, in_progress, resolved, closed, rejected, duplicate (comma-separated)"),
-    ("category", "category codes or ids (comma-separated)"),
-    ("department", "department codes or ids (comma-separated)"),
-    ("verified", "true or false"),
-    ("overdue", "true: still open and past its due time; false: the others"),
-    ("from, to", "creation date range, city-local days, YYYY-MM-DD (both inclusive)"),
-    ("bbox", "min_long,min_lat,max_long,max_lat (WGS84)"),
+    ("status", _l("submitted, open, acknowledged, in_progress, resolved, closed, rejected, duplicate (comma-separated)")),
+    ("category", _l("category codes or ids (comma-separated)")),
+    ("department", _l("department codes or ids (comma-separated)")),
+    ("verified", _l("true or false")),
+    ("overdue", _l("true: still open and past its due time; false: the others")),
+    ("from, to", _l("creation date range, city-local days, YYYY-MM-DD (both inclusive)")),
+    ("bbox", _l("min_long,min_lat,max_long,max_lat (WGS84)")),
 ]
 
 

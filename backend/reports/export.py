@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from backend.city.models import Category, Department, District
@@ -25,25 +26,25 @@ from backend.reports.models import OPEN311_OPEN, Report, Supporter
 BATCH = 500
 
 # (name, type, meaning) — the /open-data page documents these, in this order.
-FIELDS: list[tuple[str, str, str]] = [
-    ("service_request_id", "integer", "report number; the public page is /r/<number>"),
-    ("service_code", "string", "category code (the Open311 service_code)"),
-    ("service_name", "string", "category name in English"),
-    ("status", "string", "CrowdGov status: submitted, open, acknowledged, in_progress, resolved, closed, rejected, duplicate"),
-    ("open311_status", "string", "open or closed, as Open311 GeoReport v2 says it"),
-    ("agency_responsible", "string", "code of the department the report was routed to (empty until routed)"),
-    ("district", "string", "code of the administrative district"),
-    ("requested_datetime", "ISO 8601", "when the report was made (UTC)"),
-    ("updated_datetime", "ISO 8601", "last change (UTC)"),
-    ("expected_datetime", "ISO 8601", "due time under the category's service level (UTC; empty until routed)"),
-    ("verified", "boolean", "confirmed by other citizens"),
-    ("supporters", "integer", "citizens who said they see the same problem"),
-    ("lat", "number", "latitude, WGS84; coarsened to a ~250 m grid cell centre for sensitive categories"),
-    ("long", "number", "longitude, WGS84; coarsened likewise"),
-    ("location_coarsened", "boolean", "true when lat/long are a grid cell centre, not the reported point"),
-    ("address", "string", "street address as given (empty for sensitive categories)"),
-    ("description", "string", "the report's text"),
-    ("url", "string", "the report's public page"),
+FIELDS: list[tuple[str, str, Any]] = [
+    ("service_request_id", "integer", _l("report number; the public page is /r/<number>")),
+    ("service_code", "string", _l("category code (the Open311 service_code)")),
+    ("service_name", "string", _l("category name in English")),
+    ("status", "string", _l("CrowdGov status: submitted, open, acknowledged, in_progress, resolved, closed, rejected, duplicate")),
+    ("open311_status", "string", _l("open or closed, as Open311 GeoReport v2 says it")),
+    ("agency_responsible", "string", _l("code of the department the report was routed to (empty until routed)")),
+    ("district", "string", _l("code of the administrative district")),
+    ("requested_datetime", "ISO 8601", _l("when the report was made (UTC)")),
+    ("updated_datetime", "ISO 8601", _l("last change (UTC)")),
+    ("expected_datetime", "ISO 8601", _l("due time under the category's service level (UTC; empty until routed)")),
+    ("verified", "boolean", _l("confirmed by other citizens")),
+    ("supporters", "integer", _l("citizens who said they see the same problem")),
+    ("lat", "number", _l("latitude, WGS84; coarsened to a ~250 m grid cell centre for sensitive categories")),
+    ("long", "number", _l("longitude, WGS84; coarsened likewise")),
+    ("location_coarsened", "boolean", _l("true when lat/long are a grid cell centre, not the reported point")),
+    ("address", "string", _l("street address as given (empty for sensitive categories)")),
+    ("description", "string", _l("the report's text")),
+    ("url", "string", _l("the report's public page")),
 ]
 FIELD_NAMES = [name for name, _type, _meaning in FIELDS]
 
