@@ -1,12 +1,14 @@
 """Server-side SVG charts for the dashboard: readable without JavaScript, scaled by CSS."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
 PALETTE = ["#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed"]
-WIDTH = 640
+WIDTH = 720
+BAR_WIDTH = 480
 
 
 def _nice_max(value: float) -> float:
@@ -20,19 +22,29 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+def _fit(label: str, room: int) -> str:
+    """Cut a label to `room` narrow-character widths (a Chinese character counts two)."""
+    used = 0
+    for i, ch in enumerate(label):
+        used += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used > room:
+            return label[:max(1, i - 1)] + "…"
+    return label
+
+
 def bar_chart(items: Sequence[tuple[str, float | None]], *, title: str,
               fmt: Callable[[float], str] = lambda v: f"{v:g}", max_value: float | None = None,
               color: str = PALETTE[0], empty: str = "–") -> Markup:
     """Horizontal bars, one per (label, value); None is drawn as no bar with `empty` beside."""
-    label_w, bar_h, gap, top = 190, 20, 8, 8
+    width, label_w, bar_h, gap, top = BAR_WIDTH, 150, 20, 8, 8
     height = top + len(items) * (bar_h + gap) + 4
     top_value = max_value or _nice_max(max((v or 0) for _l, v in items) if items else 0)
-    room = WIDTH - label_w - 70
-    parts = [f'<svg class="chart bar-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+    room = width - label_w - 64
+    parts = [f'<svg class="chart bar-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for i, (label, value) in enumerate(items):
         y = top + i * (bar_h + gap)
-        text = label if len(label) <= 26 else label[:25] + "…"
+        text = _fit(label, 21)
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.72:.1f}" text-anchor="end" class="label">{escape(text)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{room}" height="{bar_h}" class="track"/>')
         if value is None:
@@ -58,7 +70,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     def y(v: float) -> float:
         return top + plot_h * (1 - v / top_value)
 
-    parts = [f'<svg class="chart line-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+    parts = [f'<svg class="chart line-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for k in range(5):
         v = top_value * k / 4

@@ -19,7 +19,8 @@
   }
 
   function baseMap(el, config, options) {
-    var map = L.map(el, options || {});
+    // markercluster needs a maxZoom even when no tile layer gives one.
+    var map = L.map(el, Object.assign({maxZoom: 19, minZoom: 3}, options || {}));
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, {attribution: config.tileAttribution || '', maxZoom: 19}).addTo(map);
     } else {
