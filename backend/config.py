@@ -108,6 +108,7 @@ def load(overrides: dict | None = None) -> dict:
         # background (works offline), the areas and reports still drawn.
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        "STATS_CACHE_SECONDS": _int("STATS_CACHE_SECONDS", 300),
     }
     values.update(overrides)
     return values

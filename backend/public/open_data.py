@@ -10,9 +10,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from backend.errors import DomainError
-from backend.public import bp
+from backend.public import bp, figures_cache
 from backend.public.map_api import json_error
-from backend.reports import export, statistics
+from backend.reports import export
 from backend.reports.filters import parse_filters
 
 FILTER_DOCS = [
@@ -77,13 +77,13 @@ def _rate(v: float | None) -> str:
 def stats_csv(table: str) -> Any:
     lang = str(get_locale())
     if table == "weekly":
-        weeks = statistics.weekly()
+        weeks = figures_cache.weekly()
         return _csv(["week_start", "received", "resolved", "median_resolve_hours"],
                     [[w.week_start.isoformat(), w.received, w.resolved, w.median_resolve_hours] for w in weeks],
                     "crowdgov-weekly.csv")
     if table not in ("departments", "categories"):
         return Response(status=404)
-    rows = statistics.by_department(lang) if table == "departments" else statistics.by_category(lang)
+    rows = figures_cache.by_department(lang) if table == "departments" else figures_cache.by_category(lang)
     return _csv(STATS_COLUMNS, [[r.key, r.name, r.received, r.median_ack_hours, r.median_resolve_hours,
                                  _rate(r.on_time_rate), _rate(r.reopen_rate), _rate(r.confirmed_fix_rate)] for r in rows],
                 f"crowdgov-{table}.csv")

@@ -15,7 +15,7 @@ from backend.city.models import Category, Department
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.i18n import LANGUAGES
-from backend.public import bp, charts
+from backend.public import bp, charts, figures_cache
 from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
@@ -146,9 +146,9 @@ def _percent(v: float) -> str:
 @bp.get("/stats")
 def stats() -> str:
     lang = language()
-    departments = statistics.by_department(lang)
-    categories = statistics.by_category(lang)
-    weeks = statistics.weekly()
+    departments = figures_cache.by_department(lang)
+    categories = figures_cache.by_category(lang)
+    weeks = figures_cache.weekly()
     for rows in (departments, categories):
         for row in rows:
             if row.key == statistics.NOT_ROUTED:
