@@ -222,3 +222,14 @@ def test_areas_layer_is_geojson_of_every_area_or_one_department(city, client):
     parks = client.get("/map/areas.geojson?department=parks").get_json()
     assert [feat["properties"]["department"] for feat in parks["features"]] == ["parks"]
     assert parks["features"][0]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_the_staff_map_function_shows_hidden_reports_the_public_endpoint_never(city, client):
+    from backend.public.map_api import reports_layer
+
+    hidden = {r.id for r in city["reports"] if r.hidden}
+    args = {"zoom": "18", "bbox": WHOLE_CITY, "hidden": "true"}
+    assert hidden <= {row[0] for row in reports_layer(args, staff=True)["points"]}
+    assert not hidden & {row[0] for row in reports_layer(args)["points"]}
+    public = client.get("/map/reports.json", query_string=args).get_json()
+    assert not hidden & {row[0] for row in public["points"]}
