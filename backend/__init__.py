@@ -18,16 +18,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
 
-    from backend import models  # noqa: F401  (every model registered before anything uses metadata)
+    from backend import api, inbox, models, open311  # noqa: F401  (models: every model registered first)
     from backend.health import bp as health_bp
+    from backend.public import bp as public_bp
 
     app.register_blueprint(health_bp)
-
-    from backend import api, open311
-
     api.init_app(app)
     open311.init_app(app)
-    from backend import inbox
-
     inbox.init_app(app)
+    app.register_blueprint(public_bp)
     return app

@@ -156,6 +156,11 @@ def load(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": _int("STAFF_SESSION_HOURS", 12) * 3600,
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 900),
+        # Basemap tiles for the maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = a plain
+        # background (works offline), the areas and reports still drawn.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        "STATS_CACHE_SECONDS": _int("STATS_CACHE_SECONDS", 300),
     }
     values.update(overrides)
     return values

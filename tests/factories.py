@@ -127,3 +127,19 @@ def response_template(code: str = "fixed", use: str = "resolve", **kw):
     db.session.add(t)
     db.session.flush()
     return t
+def report_at(cat: Category, lat: float, long: float, **kw):
+    """A report stored directly (no intake, no events): for maps, exports and figures.
+
+    Keywords: status, department, created_at, due_at, hidden, verified, reporter, address, description."""
+    from backend.clock import utcnow
+    from backend.reports.models import Report, ReportStatus
+
+    created = kw.pop("created_at", None) or utcnow()
+    dept = kw.pop("department", None)
+    r = Report(category=cat, department=dept, location=f"SRID=4326;POINT({long} {lat})",
+               status=kw.pop("status", ReportStatus.OPEN), created_at=created, updated_at=created,
+               description=kw.pop("description", ""), attributes={}, channel="api",
+               hidden=kw.pop("hidden", False), verified=kw.pop("verified", False), **kw)
+    db.session.add(r)
+    db.session.flush()
+    return r

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from sqlalchemy import case, func
 
 from backend.reports.models import Report, ReportEvent
 from backend.reports.service import coordinates
@@ -26,3 +29,21 @@ def public_events(report: Report) -> list[ReportEvent]:
 def is_public(report: Report) -> bool:
     """Hidden (moderated) reports appear nowhere in public."""
     return not report.hidden
+
+
+def public_point_sql(location: Any, sensitive: Any) -> Any:
+    """The SQL twin of `public_location`, for queries that aggregate or stream many reports:
+    a geometry that is the report's point, or for sensitive categories the centre of its grid cell."""
+    g = COARSE_GRID_DEGREES
+    cell_centre = func.ST_SetSRID(func.ST_MakePoint(func.floor(func.ST_X(location) / g) * g + g / 2,
+                                                    func.floor(func.ST_Y(location) / g) * g + g / 2), 4326)
+    return case((sensitive, cell_centre), else_=location)
+
+
+def public_address(report: Report) -> str | None:
+    """A street address would undo the coarsening of a sensitive category: not shown for those."""
+    return None if report.category.sensitive else report.address
+
+
+def public_address_sql(address: Any, sensitive: Any) -> Any:
+    return case((sensitive, None), else_=address)

@@ -1,0 +1,172 @@
+"""The public pages: home, a report's page, the map, the dashboard, the language switch."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from backend.city.models import Category, Department
+from backend.errors import NotFound
+from backend.extensions import db
+from backend.i18n import LANGUAGES
+from backend.public import bp, charts, figures_cache
+from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
+from backend.public.map_api import map_config
+from backend.reports import service as reports
+from backend.reports import statistics
+from backend.reports.disclosure import is_public, public_address, public_events, public_location
+from backend.reports.models import Attachment, EventKind, Report, ReportStatus, Supporter
+
+# The photo area registers one of these (argument attachment_id); until it does, no photos.
+MEDIA_ENDPOINTS = ("media.attachment", "media.photo", "api.attachment")
+THUMBNAIL_ENDPOINTS = ("media.thumbnail", "media.attachment_thumbnail")
+
+
+def language() -> str:
+    return str(get_locale())
+
+
+def local_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(current_app.config["CITY_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"local_time": local_time, "status_label": lambda s: STATUS[ReportStatus(s)],
+            "status_colour": lambda s: STATUS_COLOURS[ReportStatus(s)], "current_language": language,
+            "city_name": current_app.config["CITY_NAME"]}
+
+
+@bp.get("/")
+def home() -> str:
+    total = db.session.scalar(select(func.count()).select_from(Report).where(Report.hidden.is_(False)))
+    fixed = db.session.scalar(select(func.count()).select_from(Report).where(
+        Report.hidden.is_(False), Report.status.in_([ReportStatus.RESOLVED.value, ReportStatus.CLOSED.value])))
+    latest = db.session.scalars(select(Report).where(Report.hidden.is_(False))
+                                .order_by(Report.created_at.desc()).limit(8)).all()
+    return render_template("public/home.html", total=total, fixed=fixed, latest=latest, lang=language())
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str) -> Any:
+    target = request.args.get("next") or url_for("public.home")
+    # Only paths on this site: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def _media_url(endpoints: tuple[str, ...], attachment_id: int) -> str | None:
+    for endpoint in endpoints:
+        if endpoint in current_app.view_functions:
+            try:
+                return url_for(endpoint, attachment_id=attachment_id)
+            except BuildError:
+                continue
+    return None
+
+
+def _photos(report: Report) -> list[dict[str, str]]:
+    photos = []
+    for a in db.session.scalars(select(Attachment).where(Attachment.report_id == report.id,
+                                                         Attachment.redacted.is_(False)).order_by(Attachment.id)):
+        full = _media_url(MEDIA_ENDPOINTS, a.id)
+        if full:
+            photos.append({"url": full, "thumbnail": _media_url(THUMBNAIL_ENDPOINTS, a.id) or full,
+                           "width": a.width, "height": a.height})
+    return photos
+
+
+def _timeline(report: Report) -> list[dict[str, Any]]:
+    departments = {d.id: d.name(language()) for d in db.session.scalars(select(Department))}
+    items = []
+    for event in public_events(report):
+        if event.kind == EventKind.ROUTED:
+            title = EVENT[EventKind.ROUTED] % {"department": departments.get(event.department_id, "")}
+        elif event.kind == EventKind.STATUS and event.from_status == ReportStatus.RESOLVED \
+                and event.to_status == ReportStatus.IN_PROGRESS:
+            title = REOPENED
+        elif event.kind == EventKind.STATUS and event.to_status:
+            title = BECAME.get(event.to_status, STATUS[event.to_status])
+        else:
+            title = EVENT.get(event.kind, EVENT[EventKind.NOTE])
+        items.append({"when": local_time(event.created_at), "title": title, "note": event.note,
+                      "status": event.to_status.value if event.to_status else None})
+    return items
+
+
+@bp.get("/r/<int:report_id>")
+def report_page(report_id: int) -> Any:
+    try:
+        report = reports.get(report_id)
+    except NotFound:
+        abort(404)
+    if not is_public(report):
+        abort(404)
+    lat, long = public_location(report)
+    supporters = db.session.scalar(select(func.count()).select_from(Supporter).where(Supporter.report_id == report.id))
+    duplicate_of = report.duplicate_of_id
+    if duplicate_of and not is_public(db.session.get(Report, duplicate_of)):
+        duplicate_of = None
+    return render_template(
+        "public/report.html", report=report, lat=lat, long=long, sensitive=report.category.sensitive,
+        address=public_address(report), category=report.category.name(language()),
+        department=report.department.name(language()) if report.department else None,
+        timeline=_timeline(report), photos=_photos(report), supporters=supporters, duplicate_of=duplicate_of,
+        map_config=map_config(), lang=language())
+
+
+@bp.get("/explore")
+def explore() -> str:
+    categories = db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.name_en)).all()
+    departments = db.session.scalars(select(Department).order_by(Department.name_en)).all()
+    return render_template("public/explore.html", map_config=map_config(), categories=categories,
+                           departments=departments, statuses=STATUS, lang=language())
+
+
+def _hours(v: float) -> str:
+    return f"{v:.0f} h" if v >= 10 else f"{v:.1f} h"
+
+
+def _percent(v: float) -> str:
+    return f"{v * 100:.0f}%"
+
+
+@bp.get("/stats")
+def stats() -> str:
+    lang = language()
+    departments = figures_cache.by_department(lang)
+    categories = figures_cache.by_category(lang)
+    weeks = figures_cache.weekly()
+    for rows in (departments, categories):
+        for row in rows:
+            if row.key == statistics.NOT_ROUTED:
+                row.name = _("Not routed yet")
+    routed = [d for d in departments if d.key != statistics.NOT_ROUTED]
+    chart = {
+        "ack": charts.bar_chart([(d.name, d.median_ack_hours) for d in routed], title=_("Median time to acknowledge"), fmt=_hours),
+        "resolve": charts.bar_chart([(d.name, d.median_resolve_hours) for d in routed], title=_("Median time to resolve"),
+                                    fmt=_hours, color=charts.PALETTE[1]),
+        "on_time": charts.bar_chart([(d.name, d.on_time_rate) for d in routed], title=_("On-time rate"), fmt=_percent,
+                                    max_value=1, color=charts.PALETTE[2]),
+        "categories": charts.bar_chart(sorted(((c.name, c.received) for c in categories if c.key != statistics.NOT_ROUTED),
+                                              key=lambda item: -item[1]),
+                                       title=_("Reports received per category"), color=charts.PALETTE[4]),
+        "weekly": charts.line_chart([w.week_start.strftime("%m-%d") for w in weeks],
+                                    [(_("Received"), [w.received for w in weeks]), (_("Resolved"), [w.resolved for w in weeks])],
+                                    title=_("Reports per week")),
+    }
+    return render_template("public/stats.html", departments=departments, categories=categories, weeks=weeks,
+                           chart=chart, hours=_hours, percent=_percent, total=statistics.totals(departments), lang=lang)
+
