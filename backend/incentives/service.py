@@ -6,7 +6,7 @@ rolls back with the fact it rewards; the ledger's unique key makes a replay writ
 - A report earns its reporter points when it is *validated*: accepted by its department
   (acknowledged, or taken straight to work / resolved / closed) or verified by citizens.
   Submission alone earns nothing.
-- A report rejected as spam or abuse (ReportEvent.data["reason"] in SPAM_REASONS) costs its
+- A report rejected as spam or abuse (ReportEvent.data["reason"] in PENALIZED_REJECT_REASONS) costs its
   reporter the spam penalty, takes back what the report had earned, and counts against
   their reputation.
 - A "me too" earns the supporter a little, never on their own report.
@@ -25,11 +25,13 @@ from backend.extensions import db
 from backend.incentives import awards, ledger, levels, rules
 from backend.incentives.rules import Reason
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
+from backend.reports.triage import PENALIZED_REJECT_REASONS
 from backend.tasks import campaigns, reputation
+from backend.tasks import service as tasks_service
 from backend.tasks.service import coordinates as task_coordinates
 
 # What the staff's reject action writes into ReportEvent.data["reason"] for a bad-faith report.
-SPAM_REASONS = frozenset({"spam", "abuse"})
+
 # Statuses a department only gives to a real issue: reaching one validates the report.
 ACCEPTED = frozenset({ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED, ReportStatus.CLOSED})
 TASK_REASONS = {"verify_report": Reason.VERIFICATION_AGREED, "confirm_fix": Reason.FIX_CONFIRMATION,
@@ -73,7 +75,7 @@ def _on_report_event(report: Report, event: ReportEvent, **_kw: Any) -> None:
         validate_report(report, how=f"status:{event.to_status.value}")
     elif event.kind == EventKind.NOTE and (event.data or {}).get("outcome") == "verified":
         validate_report(report, how="verified")
-    elif event.to_status == ReportStatus.REJECTED and (event.data or {}).get("reason") in SPAM_REASONS:
+    elif event.to_status == ReportStatus.REJECTED and (event.data or {}).get("reason") in PENALIZED_REJECT_REASONS:
         penalize_spam(report, event)
 
 
@@ -122,3 +124,4 @@ signals.report_event.connect(_on_report_event)
 signals.report_supported.connect(_on_report_supported)
 signals.task_closed.connect(_on_task_closed)
 campaigns.set_level_lookup(level_rank_of)
+tasks_service.set_reward_lookup(task_reward)

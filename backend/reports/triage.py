@@ -28,12 +28,16 @@ from backend.reports.triage_models import ResponseTemplate
 
 MAX_NOTE = 4000
 
+# Rejections that cost the reporter points and reputation (the incentives area reads this).
+PENALIZED_REJECT_REASONS = frozenset({"spam", "abusive"})
+
 REJECT_REASONS: dict[str, Any] = {
     "not_city_responsibility": _l("This is not the city's responsibility."),
     "private_property": _l("This is on private property."),
     "insufficient_information": _l("There is not enough information to find or fix the problem."),
     "already_fixed": _l("The problem had already been fixed."),
     "not_a_problem": _l("After inspection, there is no problem to fix here."),
+    "spam": _l("The report is spam or advertising."),
     "abusive": _l("The report breaks the rules of use."),
     "other": _l("Other reason (write it below)"),
 }

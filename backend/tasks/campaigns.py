@@ -23,7 +23,7 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.tasks import placement
 from backend.tasks.models import Answer, Campaign, CampaignState, Task, TaskKind, TaskState
-from backend.tasks.service import coordinates, end_tasks, outcome_counts, task_summary
+from backend.tasks.service import coordinates, end_tasks, outcome_counts, reward_of, task_summary
 
 MAX_REDUNDANCY = 10
 MAX_TARGET_COUNT = 500
@@ -149,7 +149,7 @@ def _clean(values: dict[str, Any], current: Campaign | None) -> dict[str, Any]:
 
 
 def _reward(campaign: Campaign) -> int:
-    return max(1, round(current_app.config["TASK_BASE_REWARD"] * campaign.reward_multiplier))
+    return reward_of(TaskKind.CAMPAIGN, campaign.reward_multiplier)
 
 
 def _place_tasks(campaign: Campaign, shape) -> None:

@@ -6,7 +6,7 @@ campaigns in `campaigns`. Receivers of `signals.report_event` connect at import.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Callable, Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
@@ -45,6 +45,21 @@ def coordinates(task: Task) -> tuple[float, float]:
     return point.y, point.x
 
 
+# The incentives area owns the amounts; it replaces this at import (set_reward_lookup), so a task
+# shows what an agreeing answer will really earn.
+_reward_of: Callable[[str, float], int] = lambda kind, multiplier: max(
+    1, round(current_app.config["TASK_BASE_REWARD"] * multiplier))
+
+
+def set_reward_lookup(fn: Callable[[str, float], int]) -> None:
+    global _reward_of
+    _reward_of = fn
+
+
+def reward_of(kind: TaskKind | str, multiplier: float = 1.0) -> int:
+    return _reward_of(str(kind), multiplier)
+
+
 def _open_task_exists(report_id: int, kind: TaskKind) -> bool:
     return db.session.scalar(select(exists().where(Task.report_id == report_id, Task.kind == kind,
                                                    Task.state == TaskState.OPEN)))
@@ -57,7 +72,7 @@ def _report_task(report: Report, kind: TaskKind, redundancy: int) -> Task | None
     now = utcnow()
     task = Task(kind=kind, state=TaskState.OPEN, report_id=report.id, location=report.location,
                 redundancy=redundancy, max_answers=redundancy + cfg["TASK_EXTRA_ANSWERS"],
-                reward=cfg["TASK_BASE_REWARD"], created_at=now,
+                reward=reward_of(kind), created_at=now,
                 expires_at=now + timedelta(hours=cfg["TASK_LIFETIME_HOURS"]))
     db.session.add(task)
     db.session.flush()

@@ -111,7 +111,9 @@ def test_a_report_rejected_as_spam_costs_points_and_reputation(city):
     assert ledger.balance(reporter.id) == 10
     score_before = reputation.get(reporter.id).score
 
-    move(report, ReportStatus.REJECTED, reason="spam")  # … then found out
+    # … then found out, and rejected as spam in the inbox.
+    from backend.reports import triage
+    triage.reject(f.staff("staff", db.session.get(Report, report.id).department), report.id, reason="spam")
     assert entries(reporter) == [("report_validated", 10), ("spam_penalty", -30), ("reversal", -10)]
     assert ledger.balance(reporter.id) == -30
     assert reputation.get(reporter.id).score < score_before
@@ -130,7 +132,7 @@ def test_a_report_rejected_for_another_reason_is_no_penalty(city):
 def test_abuse_counts_as_spam_and_a_replayed_rejection_penalizes_once(city):
     reporter = f.citizen("Abuser")
     report = submit(reporter)
-    move(report, ReportStatus.REJECTED, reason="abuse")
+    move(report, ReportStatus.REJECTED, reason="abusive")
     event = db.session.scalar(select(ReportEvent).where(ReportEvent.report_id == report.id,
                                                        ReportEvent.to_status == ReportStatus.REJECTED))
     signals.report_event.send(db.session.get(Report, report.id), event=event)

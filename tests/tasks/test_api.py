@@ -45,7 +45,8 @@ def test_verify_a_report_through_the_api(client, routed_report, people):
     assert task["kind"] == "verify_report" and task["report"]["id"] == report.id
     assert task["distance_m"] == pytest.approx(111, abs=2)
     assert task["question"].startswith("Is there really a problem here as reported")
-    assert (task["slots_left"], task["reward"], task["claimed_by_me"]) == (3, 10, False)
+    # The reward shown is what the incentives rules pay for an agreeing verification.
+    assert (task["slots_left"], task["reward"], task["claimed_by_me"]) == (3, 3, False)
 
     own = client.post(f"/api/v1/tasks/{task['id']}/claim", headers=auth(reporter_token, "zh_Hans"))
     assert (own.status_code, own.json["code"], own.json["message"]) == (403, "own_report", "你不能核实自己提交的报告。")
@@ -131,7 +132,8 @@ def test_campaigns_are_listed_localized_and_enforce_their_area(client, people):
     assert listed["area"]["type"] == "MultiPolygon" and listed["progress"]["tasks"] == 4
     _, token = people["Sun"]
     tasks = client.get(f"/api/v1/tasks/nearby?lat={INSIDE[0]}&long={INSIDE[1]}", headers=auth(token)).json
-    assert len(tasks) == 4 and {t["reward"] for t in tasks} == {20}
+    # Worth the incentives rule for a campaign answer (5) times the multiplier (2).
+    assert len(tasks) == 4 and {t["reward"] for t in tasks} == {10}
     assert tasks[0]["campaign"]["title"] == "Streetlights" and tasks[0]["question"] == "Is the light on?"
     client.post(f"/api/v1/tasks/{tasks[0]['id']}/claim", headers=auth(token))
     outside = client.post(f"/api/v1/tasks/{tasks[0]['id']}/answer", headers=auth(token),

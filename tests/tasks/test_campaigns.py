@@ -37,7 +37,8 @@ def test_a_campaign_spreads_its_target_count_of_tasks_over_its_area(city):
     campaign = _campaign()
     tasks = db.session.scalars(select(Task).where(Task.campaign_id == campaign.id)).all()
     assert len(tasks) == 9
-    assert {(t.kind, t.redundancy, t.reward, t.state) for t in tasks} == {(TaskKind.CAMPAIGN, 2, 15, TaskState.OPEN)}
+    # A campaign answer is worth the incentives rule (5) times the multiplier (1.5).
+    assert {(t.kind, t.redundancy, t.reward, t.state) for t in tasks} == {(TaskKind.CAMPAIGN, 2, 8, TaskState.OPEN)}
     points = [service.coordinates(t) for t in tasks]
     assert all(31.220 <= lat <= 31.230 and 121.470 <= long <= 121.482 for lat, long in points)
     assert len(set(points)) == 9
@@ -150,7 +151,7 @@ def test_editing_a_campaign(city):
     campaign = _campaign(target_count=3)
     campaigns.update_campaign(campaign.id, reward_multiplier=3, title_en="Streetlights at night", target_count=5)
     tasks = db.session.scalars(select(Task).where(Task.campaign_id == campaign.id)).all()
-    assert len(tasks) == 5 and {t.reward for t in tasks} == {30}
+    assert len(tasks) == 5 and {t.reward for t in tasks} == {15}
     [me] = citizens(1)
     assignment.claim(tasks[0].id, me)
     answering.answer(tasks[0].id, me, "yes", lat=INSIDE[0], long=INSIDE[1])
@@ -169,6 +170,7 @@ def test_a_minimum_level_is_checked_through_the_incentives_lookup(city):
         assignment.claim(task.id, novice)
     assert err.value.code == "level_too_low"
     assert assignment.nearby(novice, *INSIDE) == []
+    real_lookup = campaigns._level_of
     campaigns.set_level_lookup(lambda citizen_id: 5 if citizen_id == expert.id else 1)
     try:
         assert len(assignment.nearby(expert, *INSIDE)) == 9
@@ -176,7 +178,7 @@ def test_a_minimum_level_is_checked_through_the_incentives_lookup(city):
         with pytest.raises(Forbidden):
             assignment.claim(task.id, novice)
     finally:
-        campaigns.set_level_lookup(lambda citizen_id: 0)
+        campaigns.set_level_lookup(real_lookup)
 
 
 def test_a_category_campaigns_finding_becomes_a_verified_report(city, run_jobs):
