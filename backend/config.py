@@ -104,6 +104,12 @@ def load(overrides: dict | None = None) -> dict:
         "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
         "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),
+        # Telegram (feedback pushes and the bot): the Bot API base URL can point at a self-hosted server.
+        "TELEGRAM_BOT_TOKEN": os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+        "TELEGRAM_API_URL": os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"),
+        "TELEGRAM_BOT_USERNAME": os.environ.get("TELEGRAM_BOT_USERNAME", ""),
+        "TELEGRAM_GLOBAL_PER_SECOND": _int("TELEGRAM_GLOBAL_PER_SECOND", 30),
+        "TELEGRAM_PER_CHAT_INTERVAL_MS": _int("TELEGRAM_PER_CHAT_INTERVAL_MS", 1000),
     }
     values.update(overrides)
     return values

@@ -4,3 +4,6 @@ from backend.city.models import Area, Category, Department, District, category_d
 from backend.feedback.models import Notification  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+
+# Services whose signal receivers must be connected wherever models are loaded.
+from backend.feedback import service as _feedback_service  # noqa: F401,E402

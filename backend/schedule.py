@@ -12,4 +12,5 @@ class Periodic:
 
 PERIODIC: list[Periodic] = [
     Periodic("backend.outbox.jobs.sweep", 30),
+    Periodic("backend.feedback.jobs.sweep", 60),
 ]
