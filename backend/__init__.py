@@ -22,4 +22,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from backend.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+
+    from backend import api, open311
+
+    api.init_app(app)
+    open311.init_app(app)
     return app

@@ -71,6 +71,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _bot_channel_secret() -> str:
+    """The secret the bot presents at channel login; generated once per checkout like SECRET_KEY."""
+    secret = os.environ.get("BOT_CHANNEL_SECRET")
+    if secret:
+        return secret
+    path = var_dir() / "bot_channel_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def translation_directories() -> str:
     """Every area keeps its own catalogue (backend/<area>/translations); Flask-Babel merges them."""
     dirs = [PROJECT_ROOT / "backend" / "translations", *sorted((PROJECT_ROOT / "backend").glob("*/translations")),
@@ -110,6 +123,21 @@ def load(overrides: dict | None = None) -> dict:
         "TELEGRAM_BOT_USERNAME": os.environ.get("TELEGRAM_BOT_USERNAME", ""),
         "TELEGRAM_GLOBAL_PER_SECOND": _int("TELEGRAM_GLOBAL_PER_SECOND", 30),
         "TELEGRAM_PER_CHAT_INTERVAL_MS": _int("TELEGRAM_PER_CHAT_INTERVAL_MS", 1000),
+        # The citizen API, Open311 and photos (backend/api, backend/open311, backend/reports/photos.py)
+        "BOT_CHANNEL_SECRET": _bot_channel_secret(),
+        "NEARBY_RADIUS_M": _float("NEARBY_RADIUS_M", 50),
+        "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 40_000_000),
+        "PHOTO_MAX_EDGE": _int("PHOTO_MAX_EDGE", 2048),
+        "PHOTO_THUMBNAIL_EDGE": _int("PHOTO_THUMBNAIL_EDGE", 320),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 40 * 1024 * 1024),
+        "API_RATE_LIMIT_PER_IP": os.environ.get("API_RATE_LIMIT_PER_IP", "120 per minute"),
+        "API_RATE_LIMIT_PER_CITIZEN": os.environ.get("API_RATE_LIMIT_PER_CITIZEN", "120 per minute"),
+        "API_RATE_LIMIT_REPORTS": os.environ.get("API_RATE_LIMIT_REPORTS", "30 per hour"),
+        "OPEN311_RATE_LIMIT": os.environ.get("OPEN311_RATE_LIMIT", "300 per minute"),
+        "IDEMPOTENCY_KEEP_HOURS": _float("IDEMPOTENCY_KEEP_HOURS", 48),
+        "OPEN311_JURISDICTION_ID": os.environ.get("OPEN311_JURISDICTION_ID", "crowdgov"),
+        "OPEN311_CONTACT": os.environ.get("OPEN311_CONTACT", "Open data desk, open311@crowdgov.org"),
     }
     values.update(overrides)
     return values

@@ -13,4 +13,5 @@ class Periodic:
 PERIODIC: list[Periodic] = [
     Periodic("backend.outbox.jobs.sweep", 30),
     Periodic("backend.feedback.jobs.sweep", 60),
+    Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
 ]

@@ -67,3 +67,31 @@ def supporter(report, who: Citizen):
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def api_token(c: Citizen) -> str:
+    """A bearer token for the citizen (committed)."""
+    from backend.accounts.service import issue_token
+
+    token = issue_token(c)
+    db.session.commit()
+    return token
+
+
+def api_key(name: str = "Test app") -> str:
+    """A registered Open311 application's plain key (committed)."""
+    from backend.accounts.service import create_api_key
+
+    _key, plain = create_api_key(name)
+    db.session.commit()
+    return plain
+
+
+def jpeg(size: tuple[int, int] = (64, 48), colour=(200, 60, 40), exif=None) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", **({"exif": exif} if exif is not None else {}))
+    return out.getvalue()

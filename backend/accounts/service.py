@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from backend.accounts.models import ApiKey, ApiToken, Channel, ChannelIdentity, Citizen, StaffRole, StaffUser
+from backend.accounts.models import (ApiKey, ApiToken, Channel, ChannelIdentity, Citizen, CitizenContact, StaffRole,
+                                     StaffUser)
 from backend.clock import utcnow
+from backend.errors import Forbidden, ValidationFailed
 from backend.extensions import db
-from backend.i18n import normalize_language
+from backend.i18n import LANGUAGES, normalize_language
 
 _hasher = PasswordHasher()
 
@@ -95,3 +101,78 @@ def api_key_valid(plain: str | None) -> ApiKey | None:
     if not plain:
         return None
     return db.session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(plain), ApiKey.revoked_at.is_(None)))
+
+
+def check_display_name(display_name: Any) -> str:
+    name = display_name.strip() if isinstance(display_name, str) else ""
+    if not name or len(name) > 80:
+        raise ValidationFailed("invalid_display_name", _("A name needs 1 to 80 characters."),
+                               {"display_name": "1 to 80 characters"})
+    return name
+
+
+def register_citizen(display_name: Any, language: str | None, label: str = "mobile") -> tuple[Citizen, str]:
+    """A new citizen with a bearer token (the plain token is returned once). Commits."""
+    citizen = create_citizen(check_display_name(display_name), language)
+    db.session.flush()
+    token = issue_token(citizen, label)
+    db.session.commit()
+    return citizen, token
+
+
+def channel_secret_valid(secret: str | None) -> bool:
+    expected = current_app.config["BOT_CHANNEL_SECRET"]
+    return bool(secret) and hmac.compare_digest(str(secret).encode(), expected.encode())
+
+
+def channel_login(secret: str | None, channel: Channel, external_id: Any, display_name: Any,
+                  language: str | None) -> tuple[Citizen, str]:
+    """A channel adapter (the bot) vouches for one of its users: their citizen and a new token.
+
+    The citizen is created on first contact. Commits.
+    """
+    if not channel_secret_valid(secret):
+        raise Forbidden("bad_channel_secret", _("This channel is not allowed to log citizens in."))
+    external = str(external_id).strip() if isinstance(external_id, (str, int)) and not isinstance(external_id, bool) else ""
+    if not external or len(external) > 200:
+        raise ValidationFailed("invalid_external_id", _("The channel user id is missing or too long."),
+                               {"external_id": "1 to 200 characters"})
+    # Erasure removes identities, so a forgotten person who writes again is a new citizen.
+    citizen = citizen_by_identity(channel, external)
+    if citizen is None:
+        citizen = create_citizen(check_display_name(display_name), language, identity=(channel, external))
+        db.session.flush()
+    token = issue_token(citizen, f"{channel.value} login")
+    db.session.commit()
+    return citizen, token
+
+
+def update_citizen(citizen: Citizen, *, display_name: Any = None, language: str | None = None) -> Citizen:
+    if display_name is not None:
+        citizen.display_name = check_display_name(display_name)
+    if language is not None:
+        chosen = normalize_language(language, "") if isinstance(language, str) else ""
+        if chosen not in LANGUAGES:
+            raise ValidationFailed("invalid_language", _("Choose zh_Hans or en."), {"language": "zh_Hans or en"})
+        citizen.language = chosen
+    db.session.commit()
+    return citizen
+
+
+def contact_citizen(channel: Channel, external_id: str, *, display_name: str, contact: dict[str, str | None]) -> Citizen:
+    """The citizen behind an Open311 e-mail, device or account id, created on first use.
+
+    Contact details go to CitizenContact (personal data, never published).
+    """
+    citizen = citizen_by_identity(channel, external_id)
+    if citizen is None:
+        citizen = create_citizen(display_name or "Open311", None, identity=(channel, external_id))
+        db.session.flush()
+    limits = {"first_name": 100, "last_name": 100, "email": 200, "phone": 50}
+    values = {k: v.strip()[:limits[k]] for k, v in contact.items() if k in limits and v and v.strip()}
+    if values:
+        row = citizen.contact or CitizenContact(citizen_id=citizen.id)
+        for field, value in values.items():
+            setattr(row, field, value)
+        db.session.add(row)
+    return citizen

@@ -7,19 +7,18 @@ together. A recipient reachable on Telegram also gets an outbox row that pushes 
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from backend import signals
 from backend.accounts.models import Channel, ChannelIdentity, Citizen
 from backend.extensions import db
 from backend.feedback.models import DeliveryState, Notification
-from backend.feedback.texts import reference, render
+from backend.reports.public_view import reference
 from backend.outbox import service as outbox
 from backend.reports.models import EventKind, Report, ReportEvent, Supporter
 
@@ -93,7 +92,7 @@ def _payload(report: Report, event: ReportEvent, role: str) -> dict[str, Any]:
     duplicate_of = report.duplicate_of_id if event.to_status and event.to_status.value == "duplicate" else None
     return {
         "report_id": report.id,
-        "reference": reference(report.id),
+        "reference": reference(report),
         "role": role,
         "event": event.kind.value,
         "from_status": event.from_status.value if event.from_status else None,
@@ -102,20 +101,5 @@ def _payload(report: Report, event: ReportEvent, role: str) -> dict[str, Any]:
         "category": {"en": report.category.name_en, "zh_Hans": report.category.name_zh},
         "department": {"en": department.name_en, "zh_Hans": department.name_zh} if department else None,
         "duplicate_of": duplicate_of,
-        "duplicate_of_reference": reference(duplicate_of) if duplicate_of else None,
+        "duplicate_of_reference": reference(db.session.get(Report, duplicate_of)) if duplicate_of else None,
     }
-
-
-def feed_page(citizen: Citizen, page: int = 1, page_size: int = 20) -> dict[str, Any]:
-    """A citizen's notifications, newest first, as GET /api/v1/me/notifications returns them."""
-    page_size = max(1, min(int(page_size), 100))
-    total = db.session.scalar(select(func.count()).select_from(Notification)
-                              .where(Notification.citizen_id == citizen.id)) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = max(1, min(int(page), pages))
-    rows = db.session.scalars(select(Notification).where(Notification.citizen_id == citizen.id)
-                              .order_by(Notification.created_at.desc(), Notification.id.desc())
-                              .offset((page - 1) * page_size).limit(page_size))
-    items = [{"id": n.id, "kind": n.kind, "report_id": n.report_id, "text": render(n, citizen.language, link=False),
-              "created_at": n.created_at, "state": n.state.value} for n in rows]
-    return {"items": items, "page": page, "pages": pages, "total": total}

@@ -8,11 +8,6 @@ from backend.feedback.models import Notification
 from backend.i18n import normalize_language
 
 
-def reference(report_id: int) -> str:
-    """The number citizens see for a report, e.g. CG-000123."""
-    return f"CG-{report_id:06d}"
-
-
 def deep_link(report_id: int) -> str:
     """The bot's deep link when the bot's username is known (it opens the report's status in
     the chat), else the public page."""

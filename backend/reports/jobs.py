@@ -5,3 +5,9 @@ from backend.reports import service
 def route_report(report_id: int) -> str:
     report = service.route(report_id)
     return report.status.value if report else "missing"
+
+
+def forget_old_idempotency_keys() -> int:
+    from backend.reports import idempotency
+
+    return idempotency.forget_old()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Sequence
 
 from flask_babel import gettext as _
 from geoalchemy2.shape import to_shape
@@ -18,6 +18,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend import signals
 from backend.extensions import db
 from backend.outbox import service as outbox
+from backend.reports import photos as photo_store
 from backend.reports.lifecycle import allowed
 from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus
 
@@ -52,16 +53,22 @@ def check_description(description: str | None) -> str:
 
 def submit(*, category: Category | str, lat: Any, long: Any, description: str | None = "",
            attributes: dict[str, Any] | None = None, reporter: Citizen | None = None,
-           channel: str = "api", address: str | None = None, commit: bool = True) -> Report:
+           channel: str = "api", address: str | None = None, commit: bool = True,
+           photos: Sequence[bytes] = ()) -> Report:
     """Store a new report and promise its routing, in one transaction.
 
     Everything is validated before anything is written: a bad input leaves nothing behind.
+    `photos` are raw uploads (at most photo_store.MAX_PHOTOS); they are checked and re-encoded first.
     """
     if isinstance(category, str):
         category = city.category_by_code(category)
     lat_f, long_f = check_location(lat, long)
     text = check_description(description)
     values = city.validate_attribute_values(category, attributes)
+    if len(photos) > photo_store.MAX_PHOTOS:
+        raise ValidationFailed("too_many_photos", _("At most %(n)d photos per report.", n=photo_store.MAX_PHOTOS),
+                               {"photos": f"at most {photo_store.MAX_PHOTOS}"})
+    checked = [photo_store.process(data) for data in photos]
     report = Report(
         category=category, reporter=reporter, description=text, attributes=values,
         location=f"SRID=4326;POINT({long_f} {lat_f})", address=(address or None) and address.strip()[:300],
@@ -74,6 +81,8 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     db.session.flush()
     _event(report, EventKind.SUBMITTED, to_status=ReportStatus.SUBMITTED, actor_type=ActorType.CITIZEN,
            actor_citizen_id=reporter.id if reporter else None)
+    if checked:
+        photo_store.attach(report, checked)
     outbox.add(ROUTE_JOB, report_id=report.id)
     if commit:
         outbox.commit()

@@ -1,7 +1,7 @@
 """feedback: notification retry time
 
 Revision ID: 497c991649fa
-Revises: 5a9cef395cc3
+Revises: 77255e381a04
 Create Date: 2026-11-25 08:55:02.733933
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '497c991649fa'
-down_revision = '5a9cef395cc3'
+down_revision = '77255e381a04'
 branch_labels = None
 depends_on = None
 

@@ -94,7 +94,12 @@ def test_deleted_citizens_are_not_told(city, telegram):
     assert len(_notes(gone)) == 1
 
 
-def test_the_feed_speaks_the_citizens_language(city, telegram):
+def _feed(client, citizen):
+    token = f.api_token(citizen)
+    return client.get("/api/v1/me/notifications", headers={"Authorization": f"Bearer {token}"}).json
+
+
+def test_the_feed_speaks_the_citizens_language(city, telegram, client):
     zh = f.telegram_citizen(1001, language="zh_Hans")
     en = f.telegram_citizen(1002, language="en")
     report = reports.submit(category="pothole", lat=31.2, long=121.45, reporter=zh)
@@ -102,8 +107,8 @@ def test_the_feed_speaks_the_citizens_language(city, telegram):
     report.duplicate_of_id = None
     reports.transition(report, ReportStatus.REJECTED, actor_type=ActorType.STAFF, note="私人道路 / private road")
     db.session.commit()
-    zh_feed = feedback.feed_page(zh)
-    en_feed = feedback.feed_page(en)
+    zh_feed = _feed(client, zh)
+    en_feed = _feed(client, en)
     assert zh_feed["total"] == 2 and en_feed["total"] == 1
     assert "已拒绝" in zh_feed["items"][0]["text"] and "私人道路" in zh_feed["items"][0]["text"]
     assert en_feed["items"][0]["text"].startswith(f"A report you support: CG-{report.id:06d} · Pothole")
@@ -111,12 +116,12 @@ def test_the_feed_speaks_the_citizens_language(city, telegram):
     assert en_feed["items"][0]["state"] == "pending"
 
 
-def test_merged_reports_name_the_report_they_were_merged_into(city, telegram):
+def test_merged_reports_name_the_report_they_were_merged_into(city, telegram, client):
     reporter = f.telegram_citizen(1001, language="en")
     first = reports.submit(category="pothole", lat=31.2, long=121.45)
     second = reports.submit(category="pothole", lat=31.2, long=121.45, reporter=reporter)
     second.duplicate_of_id = first.id
     reports.transition(second, ReportStatus.DUPLICATE, actor_type=ActorType.STAFF)
     db.session.commit()
-    text = feedback.feed_page(reporter)["items"][0]["text"]
+    text = _feed(client, reporter)["items"][0]["text"]
     assert f"Merged into CG-{first.id:06d}" in text

@@ -1,0 +1,65 @@
+"""The citizen/mobile JSON API (/api/v1), OpenAPI-documented with flask-smorest.
+
+OpenAPI 3 at /api/v1/openapi.json, Swagger UI at /api/v1/docs (assets from the
+swagger-ui-bundle package, served at /api/v1/docs/assets/).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, send_from_directory
+from flask_smorest import Api
+from swagger_ui_bundle import swagger_ui_path
+
+from backend.api import errors, limits
+from backend.api.schemas import ErrorOut
+from backend.errors import NotFound
+
+
+class CitizenApi(Api):
+    ERROR_SCHEMA = ErrorOut
+
+    def _register_error_handlers(self):
+        # flask-smorest would answer every HTTP error of the whole app (staff web, public
+        # pages) in JSON: our handlers are registered on the API's blueprints only.
+        pass
+
+
+DESCRIPTION = ("The CrowdGov citizen API used by the mobile app and the bot. "
+               "Errors are {code, message, fields?}; messages follow Accept-Language.")
+
+assets = Blueprint("api_docs_assets", __name__)
+
+
+@assets.get("/api/v1/docs/assets/<path:name>")
+def swagger_asset(name: str):
+    return send_from_directory(str(swagger_ui_path), name, max_age=86400)
+
+
+def _unknown_path(path: str):
+    raise NotFound("not_found", "Nothing was found at this address.")
+
+
+fallback = Blueprint("api_fallback", __name__, url_prefix="/api/v1")
+fallback.add_url_rule("/<path:path>", "unknown", _unknown_path, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+errors.register(fallback)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "CrowdGov citizen API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/v1/docs/assets/")
+    api = CitizenApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    app.extensions["crowdgov_api"] = api
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    limits.init_app(app)
+
+    from backend.api import catalogue, citizens, media, reports
+
+    for module in (citizens, catalogue, reports):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(fallback)
+    app.register_blueprint(assets)
+    app.register_blueprint(media.bp)

@@ -1,0 +1,123 @@
+"""Reports: submit (JSON or multipart with photos, idempotent), nearby, support, the public view."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from backend.api import errors, limits
+from backend.api.authentication import citizen_required, require_citizen
+from backend.api.catalogue import language
+from backend.api.limits import reports_per_citizen
+from backend.api.schemas import (NearbyIn, NearbyOut, ReportCreatedOut, ReportIn, ReportMultipartIn, ReportOut,
+                                 SupportOut)
+from backend.errors import ValidationFailed
+from backend.reports import idempotency, photos, public_view, service, support
+
+blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Reports")
+errors.register(blp)
+limits.apply(blp)
+BEARER = [{"bearer": []}]
+
+
+def _fields_of(error: ValidationError) -> dict[str, str]:
+    return {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in error.messages.items()}
+
+
+def _incoming() -> tuple[dict, list[bytes]]:
+    """The report's fields and raw photos, from JSON or from a multipart form."""
+    if request.mimetype == "multipart/form-data":
+        data = request.form.to_dict()
+        if "attributes" in data:
+            try:
+                data["attributes"] = json.loads(data["attributes"]) if data["attributes"].strip() else {}
+            except ValueError:
+                raise ValidationFailed("invalid_input", _("Some fields are not valid."),
+                                       {"attributes": "not valid JSON"}) from None
+        uploads = [f for f in request.files.getlist("photos") if f and f.filename is not None]
+        if len(uploads) > photos.MAX_PHOTOS:
+            raise ValidationFailed("too_many_photos", _("At most %(n)d photos per report.", n=photos.MAX_PHOTOS),
+                                   {"photos": f"at most {photos.MAX_PHOTOS}"})
+        raw = [f.read(request.max_content_length or None) for f in uploads]
+    elif request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ValidationFailed("invalid_input", _("The body must be a JSON object."), {"body": "a JSON object"})
+        raw = []
+    else:
+        raise ValidationFailed("unsupported_media_type", _("Send JSON or a multipart form."),
+                               {"body": "application/json or multipart/form-data"})
+    try:
+        fields = ReportIn().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("invalid_input", _("Some fields are not valid."), _fields_of(exc)) from None
+    return fields, raw
+
+
+@blp.post("/reports")
+@reports_per_citizen
+@blp.doc(security=BEARER, requestBody={"required": True, "content": {
+    "application/json": {"schema": ReportIn}, "multipart/form-data": {"schema": ReportMultipartIn}}},
+    parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                 "description": "A retried request with the same key returns the first answer"}])
+@blp.response(201, ReportCreatedOut)
+@citizen_required
+def create_report():
+    """Submit a report. Outside every department's area: 422 with code outside_service_area."""
+    citizen = require_citizen()
+    fields, raw = _incoming()
+    digest = idempotency.fingerprint({**fields, "photos": [hashlib.sha256(p).hexdigest() for p in raw]})
+
+    def submit():
+        report = service.submit(category=fields["category"], lat=fields["lat"], long=fields["long"],
+                                description=fields["description"], attributes=fields["attributes"],
+                                address=fields.get("address"), reporter=citizen, channel="api", photos=raw,
+                                commit=False)
+        answer = {"id": report.id, "status": report.status.value, "reference": public_view.reference(report),
+                  "public_url": public_view.public_url(report)}
+        return 201, answer, report.id
+
+    status, body, replayed = idempotency.run_once(f"citizen:{citizen.id}", request.headers.get("Idempotency-Key"),
+                                                  digest, submit)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return body, status, headers
+
+
+@blp.get("/reports/nearby")
+@blp.arguments(NearbyIn, location="query")
+@blp.response(200, NearbyOut(many=True))
+def nearby(args):
+    """Open reports of the category near the point, nearest first ("is this the same issue?")."""
+    lang = language()
+    out = []
+    for report, distance in support.nearby(args["lat"], args["long"], args["category"]):
+        links = public_view.photo_links(report)
+        out.append({"id": report.id, "reference": public_view.reference(report), "category": report.category.code,
+                    "category_name": report.category.name(lang), "status": report.status.value,
+                    "description": report.description, "distance_m": round(distance, 1),
+                    "supporters": support.supporter_count(report), "created_at": report.created_at,
+                    "public_url": public_view.public_url(report),
+                    "thumbnail_url": links[0]["thumbnail_url"] if links else None})
+    return out
+
+
+@blp.post("/reports/<int:report_id>/support")
+@blp.response(200, SupportOut)
+@blp.doc(security=BEARER)
+@citizen_required
+def support_report(report_id: int):
+    """Me too: add me as a supporter (once)."""
+    report = public_view.visible_report(report_id)
+    count, already = support.support(report, require_citizen())
+    return {"supporters": count, "already_supporting": already}
+
+
+@blp.get("/reports/<int:report_id>")
+@blp.response(200, ReportOut)
+def get_report(report_id: int):
+    """The public view of a report: public history, photos, no personal data."""
+    return public_view.full(public_view.visible_report(report_id), language())

@@ -1,0 +1,198 @@
+"""Request and response schemas of /api/v1 (marshmallow; they become the OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ErrorOut(Schema):
+    code = fields.String(required=True, metadata={"description": "Stable code to switch on"})
+    message = fields.String(required=True, metadata={"description": "For people, in the request's language"})
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.String(),
+                          metadata={"description": "Per field problems"})
+
+
+LANGUAGE = fields.String(load_default=None, validate=validate.Length(max=20),
+                         metadata={"description": "zh_Hans or en (any zh-*/en-* tag is accepted)"})
+
+
+class CitizenIn(In):
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    language = LANGUAGE
+
+
+class CitizenPatch(In):
+    display_name = fields.String(validate=validate.Length(min=1, max=80))
+    language = fields.String(validate=validate.Length(max=20))
+
+
+class ChannelLoginIn(In):
+    channel = fields.String(required=True, validate=validate.OneOf(["telegram"]))
+    channel_secret = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    external_id = fields.Raw(required=True, metadata={"description": "The user's id on the channel (string or integer)"})
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    language = LANGUAGE
+
+
+class CitizenOut(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    language = fields.String()
+    created_at = fields.DateTime()
+
+
+class TokenOut(Schema):
+    token = fields.String(metadata={"description": "Bearer token; shown once"})
+    citizen = fields.Nested(CitizenOut)
+
+
+class AttributeValueOut(Schema):
+    key = fields.String()
+    name = fields.String()
+
+
+class AttributeOut(Schema):
+    code = fields.String()
+    datatype = fields.String()
+    required = fields.Boolean()
+    description = fields.String()
+    order = fields.Integer()
+    values = fields.List(fields.Nested(AttributeValueOut))
+
+
+class CategoryOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    description = fields.String()
+    group = fields.String()
+    attributes = fields.List(fields.Nested(AttributeOut))
+
+
+class PointIn(In):
+    lat = fields.Raw(required=True, metadata={"description": "Latitude, WGS84"})
+    long = fields.Raw(required=True, metadata={"description": "Longitude, WGS84"})
+
+
+class ResponsibilityOut(Schema):
+    category = fields.String()
+    category_name = fields.String()
+    department = fields.String()
+    department_name = fields.String()
+
+
+class WhereOut(Schema):
+    inside_service_area = fields.Boolean()
+    responsibilities = fields.List(fields.Nested(ResponsibilityOut))
+
+
+class ReportIn(In):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    lat = fields.Raw(required=True)
+    long = fields.Raw(required=True)
+    description = fields.String(load_default="", metadata={"description": "At most 4000 characters"})
+    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+class ReportMultipartIn(ReportIn):
+    attributes = fields.String(metadata={"description": "The attributes object as a JSON string"})
+    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}),
+                         metadata={"description": "Up to 3 photos (JPEG, PNG or WebP)"})
+
+
+class ReportCreatedOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    reference = fields.String()
+    public_url = fields.String()
+
+
+class NearbyIn(PointIn):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+
+
+class NearbyOut(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    category = fields.String()
+    category_name = fields.String()
+    status = fields.String()
+    description = fields.String()
+    distance_m = fields.Float()
+    supporters = fields.Integer()
+    created_at = fields.DateTime()
+    public_url = fields.String()
+    thumbnail_url = fields.String(allow_none=True)
+
+
+class SupportOut(Schema):
+    supporters = fields.Integer()
+    already_supporting = fields.Boolean()
+
+
+class PhotoOut(Schema):
+    url = fields.String()
+    thumbnail_url = fields.String()
+
+
+class HistoryOut(Schema):
+    at = fields.DateTime()
+    status = fields.String(allow_none=True)
+    kind = fields.String()
+    note = fields.String()
+
+
+class ReportSummaryOut(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    status = fields.String()
+    open311_status = fields.String()
+    category = fields.String()
+    category_name = fields.String()
+    description = fields.String()
+    lat = fields.Float()
+    long = fields.Float()
+    address = fields.String(allow_none=True)
+    department_name = fields.String(allow_none=True)
+    supporters = fields.Integer()
+    verified = fields.Boolean()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    public_url = fields.String()
+    photos = fields.List(fields.Nested(PhotoOut))
+
+
+class ReportOut(ReportSummaryOut):
+    history = fields.List(fields.Nested(HistoryOut))
+
+
+class PageIn(In):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ReportPageOut(Schema):
+    items = fields.List(fields.Nested(ReportSummaryOut))
+    page = fields.Integer()
+    pages = fields.Integer()
+    total = fields.Integer()
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    report_id = fields.Integer(allow_none=True)
+    text = fields.String()
+    created_at = fields.DateTime()
+    state = fields.String()
+
+
+class NotificationPageOut(Schema):
+    items = fields.List(fields.Nested(NotificationOut))
+    page = fields.Integer()
+    pages = fields.Integer()
+    total = fields.Integer()

@@ -1,0 +1,23 @@
+"""`crowdgov apikey create NAME`: register an Open311 application and print its key (shown once)."""
+import click
+from flask.cli import with_appcontext
+
+
+@click.group("apikey")
+def apikey_group() -> None:
+    """Open311 API keys of registered applications."""
+
+
+@apikey_group.command("create")
+@click.argument("name")
+@with_appcontext
+def create(name: str) -> None:
+    """Register application NAME; prints the new key (it is stored hashed and never shown again)."""
+    from backend.accounts import service as accounts
+    from backend.extensions import db
+
+    if not name.strip():
+        raise click.BadParameter("the application needs a name", param_hint="NAME")
+    _key, plain = accounts.create_api_key(name)
+    db.session.commit()
+    click.echo(plain)

@@ -1,0 +1,121 @@
+"""The /open311 routes: discovery and GeoReport v2 under /open311/v2, each in .json and .xml."""
+from __future__ import annotations
+
+import flask_babel
+from flask import Blueprint, current_app, request
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import HTTPException
+
+from backend.api.limits import limiter
+from backend.city import service as city
+from backend.open311 import service
+from backend.open311.formats import FORMATS, Open311Error, error, respond
+
+bp = Blueprint("open311", __name__, url_prefix="/open311")
+bp.before_request(flask_babel.refresh)
+limiter.limit(lambda: current_app.config["OPEN311_RATE_LIMIT"], key_func=get_remote_address, scope="open311")(bp)
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-25T00:00:00Z"
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Open311Error(404, f"format {fmt[:10]!r} not supported: use json or xml")
+    return fmt
+
+
+@bp.errorhandler(Open311Error)
+def _open311_error(exc: Open311Error):
+    return error(_requested_format(), exc.status, exc.description)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    headers = {}
+    if status == 429:
+        description = "too many requests; retry later"
+    elif status == 404:
+        description = "not found"
+    elif status == 405:
+        description = "method not allowed"
+    else:
+        status, description = 400, exc.description or "bad request"
+    return error(_requested_format(), status, description, headers)
+
+
+def _requested_format() -> str:
+    path = request.path
+    return "xml" if path.endswith(".xml") else "json"
+
+
+@bp.get("/discovery.<fmt>")
+def discovery(fmt: str):
+    fmt = _format(fmt)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/open311/v2/"
+    data = {"changeset": CHANGESET, "contact": current_app.config["OPEN311_CONTACT"],
+            "key_service": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/api/v1/docs",
+            "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
+                           "formats": list(FORMATS[f].split(";")[0] for f in ("xml", "json"))}]}
+    return respond(fmt, "discovery", data)
+
+
+@bp.get("/v2/services.<fmt>")
+def services(fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    lang = service.language()
+    return respond(fmt, "services", [service.service_view(c, lang) for c in city.active_categories()])
+
+
+@bp.get("/v2/services/<code>.<fmt>")
+def service_definition(code: str, fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    return respond(fmt, "service_definition", service.definition_view(service.category(code), service.language()))
+
+
+@bp.post("/v2/requests.<fmt>")
+def post_request(fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.form)
+    return respond(fmt, "service_requests", [service.post_request(request.form)], status=201)
+
+
+def _extensions() -> bool:
+    return (service.param(request.args, "extensions") or "").lower() == "true"
+
+
+@bp.get("/v2/requests.<fmt>")
+def get_requests(fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    lang, ext = service.language(), _extensions()
+    return respond(fmt, "service_requests", [service.request_view(r, lang, ext) for r in service.search(request.args)])
+
+
+@bp.get("/v2/requests/<request_id>.<fmt>")
+def get_request(request_id: str, fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    report = service.visible(request_id)
+    return respond(fmt, "service_requests", [service.request_view(report, service.language(), _extensions())])
+
+
+@bp.get("/v2/tokens/<token>.<fmt>")
+def token(token: str, fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    return respond(fmt, "service_requests", [service.token_lookup(token)])
+
+
+@bp.get("/v2/servicerequestupdates.<fmt>")
+def request_updates(fmt: str):
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.args)
+    return respond(fmt, "service_request_updates", service.updates(request.args))
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST"])
+def unknown(anything: str):
+    raise Open311Error(404, "no such Open311 resource")

@@ -1,0 +1,120 @@
+"""My reports, my notification feed, and my data rights (export, delete = anonymize)."""
+import json
+
+from sqlalchemy import select
+
+from backend.accounts.models import Channel, ChannelIdentity, Citizen, CitizenContact
+from backend.extensions import db
+from backend.feedback.models import DeliveryState, Notification
+from backend.reports import service as reports
+from backend.reports.models import Report, Supporter
+from tests import factories as f
+from tests.city_fixture import INSIDE
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def submit(citizen, text="hole"):
+    return reports.submit(category="pothole", lat=INSIDE[0], long=INSIDE[1], description=text,
+                          attributes={"size": "small"}, reporter=citizen)
+
+
+def test_my_reports_are_paged_newest_first(client, city):
+    me = f.citizen("Me")
+    mine = [submit(me, f"r{i}") for i in range(5)]
+    submit(f.citizen("Someone else"))
+    token = f.api_token(me)
+    page1 = client.get("/api/v1/me/reports?page=1&page_size=2", headers=bearer(token)).json
+    assert (page1["page"], page1["pages"], page1["total"]) == (1, 3, 5)
+    assert [r["id"] for r in page1["items"]] == [mine[4].id, mine[3].id]
+    assert "history" not in page1["items"][0]
+    assert page1["items"][0]["open311_status"] == "open"
+    page3 = client.get("/api/v1/me/reports?page=3&page_size=2", headers=bearer(token)).json
+    assert [r["id"] for r in page3["items"]] == [mine[0].id]
+    assert client.get("/api/v1/me/reports?page=0", headers=bearer(token)).status_code == 422
+    assert client.get("/api/v1/me/reports?page_size=abc", headers=bearer(token)).status_code == 422
+
+
+def notify(citizen, report_id, kind, payload, key):
+    n = Notification(citizen_id=citizen.id, report_id=report_id, kind=kind, subject_key=key, payload=payload,
+                     state=DeliveryState.SENT)
+    db.session.add(n)
+    db.session.commit()
+    return n
+
+
+def test_the_feed_renders_text_in_my_language(client, city):
+    me = f.citizen("Me", language="en")
+    report = submit(me)
+    notify(me, report.id, "status", {"text_en": "Fixed!", "text_zh": "已修复！"}, "a")
+    notify(me, report.id, "status", {"status": "in_progress"}, "b")
+    notify(me, None, "badge", {}, "c")
+    notify(f.citizen("Other"), report.id, "status", {"status": "open"}, "d")
+    token = f.api_token(me)
+    feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
+    assert feed["total"] == 4  # with the "received" notification the submission itself made
+    texts = [item["text"] for item in feed["items"]]
+    assert texts[:3] == ["You have a new notification.", f"Your report CG-{report.id:06d} is now in progress.", "Fixed!"]
+    assert texts[3].endswith("Received. We will tell you here when it moves.")
+    assert feed["items"][0]["state"] == "sent"
+    me.language = "zh_Hans"
+    db.session.commit()
+    feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
+    assert feed["items"][2]["text"] == "已修复！"
+
+
+def test_export_holds_everything_about_me(client, city, app):
+    login = client.post("/api/v1/auth/channel-login", json={
+        "channel": "telegram", "channel_secret": app.config["BOT_CHANNEL_SECRET"], "external_id": 777,
+        "display_name": "Export Me", "language": "en"}).json
+    me = db.session.get(Citizen, login["citizen"]["id"])
+    report = submit(me, "my words")
+    other = submit(f.citizen("Other"))
+    db.session.add(Supporter(report_id=other.id, citizen_id=me.id))
+    db.session.commit()
+    notify(me, report.id, "status", {"status": "open"}, "x")
+    response = client.get("/api/v1/me/export", headers=bearer(login["token"]))
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.data)
+    assert data["citizen"]["display_name"] == "Export Me"
+    assert data["channel_identities"] == [{"channel": "telegram", "external_id": "777", "blocked": False,
+                                           "created_at": data["channel_identities"][0]["created_at"]}]
+    assert [r["description"] for r in data["reports"]] == ["my words"]
+    assert data["reports"][0]["lat"] == INSIDE[0]
+    assert data["supporting"][0]["report_id"] == other.id
+    assert [n["payload"].get("event") for n in data["notifications"]] == ["submitted", None]
+    assert data["notifications"][-1]["payload"] == {"status": "open"}
+    assert len(data["tokens"]) == 1 and "token_hash" not in json.dumps(data)
+
+
+def test_delete_removes_personal_data_and_keeps_reports_anonymized(client, city, app):
+    login = client.post("/api/v1/auth/channel-login", json={
+        "channel": "telegram", "channel_secret": app.config["BOT_CHANNEL_SECRET"], "external_id": 555,
+        "display_name": "Forget Me", "language": "en"}).json
+    cid = login["citizen"]["id"]
+    me = db.session.get(Citizen, cid)
+    db.session.add(CitizenContact(citizen_id=cid, email="forget@example.org", phone="+86 138 0000 0000"))
+    report = submit(me, "a public description")
+    notify(me, report.id, "status", {"status": "open"}, "x")
+    assert client.delete("/api/v1/me", headers=bearer(login["token"])).status_code == 204
+    assert client.get("/api/v1/me", headers=bearer(login["token"])).status_code == 401
+    db.session.expire_all()
+    kept = db.session.get(Report, report.id)
+    assert kept is not None and kept.reporter_id is None and kept.description == "a public description"
+    assert all(e.actor_citizen_id is None for e in kept.events)
+    shell = db.session.get(Citizen, cid)
+    assert shell.display_name == "" and shell.deleted_at is not None
+    assert db.session.scalar(select(CitizenContact).where(CitizenContact.citizen_id == cid)) is None
+    assert db.session.scalar(select(ChannelIdentity).where(ChannelIdentity.citizen_id == cid)) is None
+    assert db.session.scalar(select(Notification).where(Notification.citizen_id == cid)) is None
+    assert client.get(f"/api/v1/reports/{report.id}").status_code == 200
+    # Writing to the bot again starts afresh, as a new citizen.
+    again = client.post("/api/v1/auth/channel-login", json={
+        "channel": "telegram", "channel_secret": app.config["BOT_CHANNEL_SECRET"], "external_id": 555,
+        "display_name": "Back", "language": "en"}).json
+    assert again["citizen"]["id"] != cid
+    assert db.session.scalar(select(ChannelIdentity).where(ChannelIdentity.channel == Channel.TELEGRAM)).citizen_id \
+        == again["citizen"]["id"]

@@ -1,0 +1,1 @@
+from tests.city_fixture import city  # noqa: F401
