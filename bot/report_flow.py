@@ -481,9 +481,10 @@ async def send_report(update: Update, context: ContextTypes.DEFAULT_TYPE):
     return ConversationHandler.END
 
 
-def conversation() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
+TEXT_ANSWER = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
 
+
+def conversation() -> ConversationHandler:
     def state(name: str, *handlers):
         buttons = [CallbackQueryHandler(buttons_for(name, BUTTONS[name]), pattern=r"^r:")] if name in BUTTONS else []
         # Anything else said at this step gets the step's hint (never silence).
@@ -502,10 +503,10 @@ def _conversation(state) -> ConversationHandler:
         states={
             LOCATION: state(LOCATION, MessageHandler((filters.LOCATION | filters.VENUE) & NEW_MESSAGES, on_location)),
             CATEGORY: state(CATEGORY),
-            ATTRIBUTE: state(ATTRIBUTE, MessageHandler(text & ~filters.Regex(CANCEL_WORDS), on_attribute_text)),
+            ATTRIBUTE: state(ATTRIBUTE, MessageHandler(TEXT_ANSWER & ~filters.Regex(CANCEL_WORDS), on_attribute_text)),
             PHOTOS: state(PHOTOS, MessageHandler(filters.PHOTO & NEW_MESSAGES, on_photo),
                           MessageHandler(filters.Document.IMAGE & NEW_MESSAGES, on_document)),
-            DESCRIPTION: state(DESCRIPTION, MessageHandler(text & ~filters.Regex(CANCEL_WORDS), on_description)),
+            DESCRIPTION: state(DESCRIPTION, MessageHandler(TEXT_ANSWER & ~filters.Regex(CANCEL_WORDS), on_description)),
             DUPLICATES: state(DUPLICATES),
             CONFIRM: state(CONFIRM),
             EDIT: state(EDIT),
