@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from bot.application import build
 from bot.settings import BotSettings
-from tests.city_fixture import city  # noqa: F401
+from tests.city_fixture import city  # noqa: F401  (fixtures used by the bot tests)
 from tests.feedback.conftest import telegram  # noqa: F401
 
 
