@@ -144,7 +144,9 @@ async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return await stale_button(update, context)
     context.user_data["lang"] = chosen
     await as_citizen(update, context, lambda token: api(context).update_me(token, language=chosen))
-    await reply(update, translator(chosen)("From now on I will speak English."))
+    _ = translator(chosen)
+    # Each catalogue says this in its own language ("I will speak Chinese" in the Chinese one).
+    await reply(update, _("From now on I will speak English."))
 
 
 async def coming_soon(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

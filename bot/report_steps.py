@@ -110,7 +110,7 @@ async def ask_attribute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     definition = attrs[index]
     question = definition.get("description") or definition["code"]
     if not definition.get("required"):
-        question += " " + _("(optional)")
+        question = _("%(question)s (optional)") % {"question": question}
     rows = []
     if definition["datatype"] == "singlevaluelist":
         rows = [[button(draft, v["name"] or v["key"], "a", v["key"])] for v in definition["values"]]
