@@ -43,15 +43,21 @@ def build(settings: BotSettings) -> Application:
     return application
 
 
+def webhook_arguments(settings: BotSettings) -> dict:
+    """Where the webhook listens and what Telegram is told: the path of WEBHOOK_URL is served
+    locally (behind the deployment's HTTPS proxy); updates without the secret token are refused."""
+    url = settings.webhook_url.rstrip("/")
+    path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+    return {"listen": settings.webhook_listen, "port": settings.webhook_port, "url_path": path, "webhook_url": url,
+            "secret_token": settings.webhook_secret or None, "allowed_updates": Update.ALL_TYPES}
+
+
 def run(settings: BotSettings) -> None:
     application = build(settings)
     if settings.webhook_url:
-        url = settings.webhook_url.rstrip("/")
-        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
-        log.info("bot: webhook %s (listening on %s:%s)", url, settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                                webhook_url=url, secret_token=settings.webhook_secret or None,
-                                allowed_updates=Update.ALL_TYPES)
+        log.info("bot: webhook %s (listening on %s:%s)", settings.webhook_url, settings.webhook_listen,
+                 settings.webhook_port)
+        application.run_webhook(**webhook_arguments(settings))
     else:
         log.info("bot: long polling %s", settings.telegram_api_url)
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -7,7 +7,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from bot.application import build
+from bot.application import build, webhook_arguments
 from bot.settings import BotSettings
 from tests.city_fixture import city  # noqa: F401  (fixtures used by the bot tests)
 from tests.feedback.conftest import telegram  # noqa: F401
@@ -43,7 +43,10 @@ class BotRunner:
         self.application = build(self.settings)
         await self.application.initialize()
         await self.application.post_init(self.application)
-        await self.application.updater.start_polling(poll_interval=0, timeout=2)
+        if self.settings.webhook_url:
+            await self.application.updater.start_webhook(**webhook_arguments(self.settings))
+        else:
+            await self.application.updater.start_polling(poll_interval=0, timeout=2)
         await self.application.start()
 
     async def _stop(self) -> None:
