@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.api_client import ApiError
 from bot.i18n import LANGUAGES, translator
-from bot.session import api, as_citizen, language, reply, texts
+from bot.session import api, as_citizen, language, refuse_button, reply, texts
 from bot.wording import status_card, status_name
 
 log = logging.getLogger(__name__)
@@ -161,8 +161,7 @@ async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = texts(update, context)
-    await update.callback_query.answer(_("This button is no longer active."))
-    await reply(update, _("That button is no longer active. Send /report to report a problem, or /help."))
+    await refuse_button(update, context, _("That button is no longer active. Send /report to report a problem, or /help."))
 
 
 async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes, ConversationHandler, filters
 
-from bot.session import reply, texts
+from bot.session import refuse_button, reply, texts
 
 LOCATION, CATEGORY, ATTRIBUTE, PHOTOS, DESCRIPTION, DUPLICATES, CONFIRM, EDIT = (
     "location", "category", "attribute", "photos", "description", "duplicates", "confirm", "edit")
@@ -59,8 +59,8 @@ HINTS = {
 async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button from an earlier draft or step (or from before a restart): say so, change nothing."""
     _ = texts(update, context)
-    await update.callback_query.answer(_("This button is no longer active."))
-    await reply(update, _("That button belongs to an earlier step. Please use the latest message, or /cancel."))
+    await refuse_button(update, context,
+                        _("That button belongs to an earlier step. Please use the latest message, or /cancel."))
 
 
 async def busy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -52,3 +52,10 @@ async def as_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE,
 async def reply(update: Update, text: str, **kwargs) -> None:
     """Answer in the chat the update came from (a message or a button press)."""
     await update.effective_chat.send_message(text, **kwargs)
+
+
+async def refuse_button(update: Update, context: ContextTypes.DEFAULT_TYPE, explanation: str) -> None:
+    """A button that no longer does anything: a toast on the button, then `explanation` in the chat."""
+    _ = texts(update, context)
+    await update.callback_query.answer(_("This button is no longer active."))
+    await reply(update, explanation)
