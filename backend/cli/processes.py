@@ -46,6 +46,16 @@ def worker_command(burst: bool) -> None:
         stop.set()
 
 
+def bot_settings(config):
+    """The bot's settings from the web process's configuration (the environment still wins)."""
+    from bot.settings import from_environment
+
+    names = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "API_URL", "BOT_CHANNEL_SECRET", "REDIS_URL", "WEBHOOK_URL",
+             "WEBHOOK_SECRET")
+    return from_environment(**{name: str(config.get(name) or "") for name in names},
+                            DEFAULT_LANGUAGE=config.get("BABEL_DEFAULT_LOCALE", "zh_Hans"))
+
+
 @click.command("bot")
 @with_appcontext
 def bot_command() -> None:
@@ -53,12 +63,8 @@ def bot_command() -> None:
     import logging
 
     from bot.application import run
-    from bot.settings import from_environment
 
-    config = current_app.config
-    settings = from_environment(**{name: str(config.get(name) or "") for name in (
-        "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "API_URL", "BOT_CHANNEL_SECRET", "REDIS_URL", "WEBHOOK_URL",
-        "WEBHOOK_SECRET", "BABEL_DEFAULT_LOCALE")}, DEFAULT_LANGUAGE=config.get("BABEL_DEFAULT_LOCALE", "zh_Hans"))
+    settings = bot_settings(current_app.config)
     if not settings.token:
         raise click.ClickException("Set TELEGRAM_BOT_TOKEN (from @BotFather) to run the bot.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
