@@ -58,30 +58,27 @@ def redis_url() -> str:
     return _service_url("REDIS_URL", "redis_url")
 
 
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    # A stable per-checkout key so sessions survive restarts in development.
-    path = var_dir() / "secret_key"
+def _local_secret(env_name: str, filename: str) -> str:
+    """The environment's value, else a random secret generated once into var/ (stable per checkout)."""
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    path = var_dir() / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(os.urandom(32).hex())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    # A stable per-checkout key so sessions survive restarts in development.
+    return _local_secret("SECRET_KEY", "secret_key")
 
 
 def _bot_channel_secret() -> str:
-    """The secret the bot presents at channel login; generated once per checkout like SECRET_KEY."""
-    secret = os.environ.get("BOT_CHANNEL_SECRET")
-    if secret:
-        return secret
-    path = var_dir() / "bot_channel_secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The secret the bot presents at channel login; found by `crowdgov bot` in the same checkout."""
+    return _local_secret("BOT_CHANNEL_SECRET", "bot_channel_secret")
 
 
 def translation_directories() -> str:

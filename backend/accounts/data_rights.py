@@ -14,6 +14,8 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.feedback.models import Notification
 from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter
+from backend.reports.public_view import reference
+from backend.reports.service import coordinates
 
 _exports: dict[str, Callable[[Citizen], Any]] = {}
 _erasures: list[Callable[[Citizen], None]] = []
@@ -34,9 +36,6 @@ def _iso(value) -> str | None:
 
 def export(citizen: Citizen) -> dict[str, Any]:
     """Everything we hold about the citizen, as plain JSON-able data."""
-    from backend.reports.public_view import reference
-    from backend.reports.service import coordinates
-
     contact = citizen.contact
     reports = []
     for report in db.session.scalars(select(Report).where(Report.reporter_id == citizen.id).order_by(Report.id)):

@@ -6,6 +6,7 @@ swagger-ui-bundle package, served at /api/v1/docs/assets/).
 from __future__ import annotations
 
 from flask import Blueprint, Flask, send_from_directory
+from flask_babel import gettext as _
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
@@ -35,7 +36,7 @@ def swagger_asset(name: str):
 
 
 def _unknown_path(path: str):
-    raise NotFound("not_found", "Nothing was found at this address.")
+    raise NotFound("not_found", _("Nothing was found at this address."))
 
 
 fallback = Blueprint("api_fallback", __name__, url_prefix="/api/v1")

@@ -99,8 +99,9 @@ def export_me():
                     headers={"Content-Disposition": f'attachment; filename="crowdgov-export-{citizen.id}.json"'})
 
 
-def _pages(total: int, size: int) -> int:
-    return max(1, math.ceil(total / size))
+def _page(items: list, args: dict, total: int) -> dict:
+    return {"items": items, "page": args["page"], "pages": max(1, math.ceil(total / args["page_size"])),
+            "total": total}
 
 
 @blp.get("/me/reports")
@@ -111,8 +112,7 @@ def _pages(total: int, size: int) -> int:
 def my_reports(args):
     citizen = require_citizen()
     reports, total = public_view.reports_of(citizen, args["page"], args["page_size"])
-    return {"items": [public_view.summary(r, citizen.language) for r in reports], "page": args["page"],
-            "pages": _pages(total, args["page_size"]), "total": total}
+    return _page([public_view.summary(r, citizen.language) for r in reports], args, total)
 
 
 @blp.get("/me/notifications")
@@ -125,4 +125,4 @@ def my_notifications(args):
     rows, total = feed.page(citizen, args["page"], args["page_size"])
     items = [{"id": n.id, "kind": n.kind, "report_id": n.report_id, "text": feed.render(n, citizen.language),
               "created_at": n.created_at, "state": n.state.value} for n in rows]
-    return {"items": items, "page": args["page"], "pages": _pages(total, args["page_size"]), "total": total}
+    return _page(items, args, total)

@@ -6,7 +6,7 @@ Redis being down does not stop the API (swallow_errors): the limits pause with i
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 

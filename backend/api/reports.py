@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from geo.distance import haversine_m
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
@@ -16,7 +17,7 @@ from backend.api.limits import reports_per_citizen
 from backend.api.schemas import (NearbyIn, NearbyOut, ReportCreatedOut, ReportIn, ReportMultipartIn, ReportOut,
                                  SupportOut)
 from backend.errors import ValidationFailed
-from backend.reports import idempotency, photos, public_view, service, support
+from backend.reports import disclosure, idempotency, photos, public_view, service, support
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Reports")
 errors.register(blp)
@@ -95,6 +96,9 @@ def nearby(args):
     lang = language()
     out = []
     for report, distance in support.nearby(args["lat"], args["long"], args["category"]):
+        if report.category.sensitive:
+            # An exact distance would give away a coarsened location: measure from the public one.
+            distance = haversine_m(float(args["lat"]), float(args["long"]), *disclosure.public_location(report))
         links = public_view.photo_links(report)
         out.append({"id": report.id, "reference": public_view.reference(report), "category": report.category.code,
                     "category_name": report.category.name(lang), "status": report.status.value,

@@ -115,17 +115,20 @@ class NearbyIn(PointIn):
     category = fields.String(required=True, validate=validate.Length(min=1, max=60))
 
 
-class NearbyOut(Schema):
+class ReportBriefOut(Schema):
     id = fields.Integer()
-    reference = fields.String()
+    reference = fields.String(metadata={"description": "The number shown to citizens, e.g. CG-000123"})
     category = fields.String()
     category_name = fields.String()
     status = fields.String()
     description = fields.String()
-    distance_m = fields.Float()
     supporters = fields.Integer()
     created_at = fields.DateTime()
     public_url = fields.String()
+
+
+class NearbyOut(ReportBriefOut):
+    distance_m = fields.Float()
     thumbnail_url = fields.String(allow_none=True)
 
 
@@ -146,23 +149,14 @@ class HistoryOut(Schema):
     note = fields.String()
 
 
-class ReportSummaryOut(Schema):
-    id = fields.Integer()
-    reference = fields.String()
-    status = fields.String()
+class ReportSummaryOut(ReportBriefOut):
     open311_status = fields.String()
-    category = fields.String()
-    category_name = fields.String()
-    description = fields.String()
     lat = fields.Float()
     long = fields.Float()
     address = fields.String(allow_none=True)
     department_name = fields.String(allow_none=True)
-    supporters = fields.Integer()
     verified = fields.Boolean()
-    created_at = fields.DateTime()
     updated_at = fields.DateTime()
-    public_url = fields.String()
     photos = fields.List(fields.Nested(PhotoOut))
 
 
@@ -175,11 +169,14 @@ class PageIn(In):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class ReportPageOut(Schema):
-    items = fields.List(fields.Nested(ReportSummaryOut))
+class PageOut(Schema):
     page = fields.Integer()
     pages = fields.Integer()
     total = fields.Integer()
+
+
+class ReportPageOut(PageOut):
+    items = fields.List(fields.Nested(ReportSummaryOut))
 
 
 class NotificationOut(Schema):
@@ -191,8 +188,5 @@ class NotificationOut(Schema):
     state = fields.String()
 
 
-class NotificationPageOut(Schema):
+class NotificationPageOut(PageOut):
     items = fields.List(fields.Nested(NotificationOut))
-    page = fields.Integer()
-    pages = fields.Integer()
-    total = fields.Integer()

@@ -12,12 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from backend.accounts import service as accounts
+from backend.api.catalogue import attribute_view
 from backend.accounts.models import Channel
 from backend.city import service as city
 from backend.city.models import Category, District
@@ -52,10 +52,6 @@ def check_jurisdiction(args: MultiDict) -> None:
         raise Open311Error(404, f"jurisdiction_id {given[:60]!r} is not served here")
 
 
-def language() -> str:
-    return str(get_locale() or "zh_Hans")
-
-
 # ---------- services ----------
 
 def service_view(category: Category, lang: str) -> dict[str, Any]:
@@ -65,17 +61,15 @@ def service_view(category: Category, lang: str) -> dict[str, Any]:
 
 
 def definition_view(category: Category, lang: str) -> dict[str, Any]:
-    zh = lang.startswith("zh")
-
-    def text(item: dict, base: str) -> str:
-        return item.get(f"{base}_{'zh' if zh else 'en'}") or item.get(base) or item.get(f"{base}_en") or ""
-
-    attributes = [{
-        "variable": bool(d.get("variable", True)), "code": d["code"], "datatype": d["datatype"],
-        "required": bool(d.get("required")), "datatype_description": d.get("datatype_description") or "",
-        "order": int(d.get("order", 0)), "description": text(d, "description"),
-        "values": [{"key": v["key"], "name": text(v, "name")} for v in d.get("values", [])],
-    } for d in sorted(category.attributes, key=lambda d: d.get("order", 0))]
+    """The spec's service definition: every attribute, in the spec's field order."""
+    attributes = []
+    for definition in sorted(category.attributes, key=lambda d: d.get("order", 0)):
+        localized = attribute_view(definition, lang)
+        attributes.append({"variable": bool(definition.get("variable", True)), "code": localized["code"],
+                           "datatype": localized["datatype"], "required": localized["required"],
+                           "datatype_description": definition.get("datatype_description") or "",
+                           "order": localized["order"], "description": localized["description"],
+                           "values": localized["values"]})
     return {"service_code": category.code, "attributes": attributes}
 
 
@@ -300,7 +294,8 @@ def _requester(form: MultiDict, api_key_id: int):
     first = param(form, "first_name")
     contact = {"first_name": first, "last_name": param(form, "last_name"), "email": email,
                "phone": param(form, "phone")}
-    return accounts.contact_citizen(identity[0], identity[1], display_name=(first or "Open311")[:80], contact=contact)
+    # Names stay in the contact record: a display name may be shown on boards, a real name must not.
+    return accounts.contact_citizen(identity[0], identity[1], display_name="Open311", contact=contact)
 
 
 def post_request(form: MultiDict) -> dict[str, Any]:

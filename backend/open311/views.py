@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
+from backend.api.catalogue import language
 from backend.api.limits import limiter
 from backend.city import service as city
 from backend.open311 import service
@@ -54,7 +55,8 @@ def discovery(fmt: str):
     fmt = _format(fmt)
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/open311/v2/"
     data = {"changeset": CHANGESET, "contact": current_app.config["OPEN311_CONTACT"],
-            "key_service": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/api/v1/docs",
+            "key_service": "API keys are issued to registered applications by the city's administrators; contact "
+                           + current_app.config["OPEN311_CONTACT"],
             "endpoints": [{"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
                            "formats": list(FORMATS[f].split(";")[0] for f in ("xml", "json"))}]}
     return respond(fmt, "discovery", data)
@@ -64,7 +66,7 @@ def discovery(fmt: str):
 def services(fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
-    lang = service.language()
+    lang = language()
     return respond(fmt, "services", [service.service_view(c, lang) for c in city.active_categories()])
 
 
@@ -72,7 +74,7 @@ def services(fmt: str):
 def service_definition(code: str, fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
-    return respond(fmt, "service_definition", service.definition_view(service.category(code), service.language()))
+    return respond(fmt, "service_definition", service.definition_view(service.category(code), language()))
 
 
 @bp.post("/v2/requests.<fmt>")
@@ -90,7 +92,7 @@ def _extensions() -> bool:
 def get_requests(fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
-    lang, ext = service.language(), _extensions()
+    lang, ext = language(), _extensions()
     return respond(fmt, "service_requests", [service.request_view(r, lang, ext) for r in service.search(request.args)])
 
 
@@ -99,7 +101,7 @@ def get_request(request_id: str, fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
     report = service.visible(request_id)
-    return respond(fmt, "service_requests", [service.request_view(report, service.language(), _extensions())])
+    return respond(fmt, "service_requests", [service.request_view(report, language(), _extensions())])
 
 
 @bp.get("/v2/tokens/<token>.<fmt>")

@@ -9,8 +9,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from backend.accounts.models import Citizen
 from backend.errors import NotFound
+from backend.extensions import db
 from backend.reports import disclosure, photos, service
 from backend.reports.models import Report, ReportEvent
 from backend.reports.support import supporter_count
@@ -81,12 +84,8 @@ def full(report: Report, language: str) -> dict[str, Any]:
     return {**summary(report, language), "history": history(report)}
 
 
-def reports_of(citizen, page: int, size: int) -> tuple[list[Report], int]:
+def reports_of(citizen: Citizen, page: int, size: int) -> tuple[list[Report], int]:
     """A citizen's own reports, newest first (hidden ones included: they are theirs)."""
-    from sqlalchemy import func, select
-
-    from backend.extensions import db
-
     where = Report.reporter_id == citizen.id
     total = db.session.scalar(select(func.count()).select_from(Report).where(where))
     rows = db.session.scalars(select(Report).where(where).order_by(Report.created_at.desc(), Report.id.desc())

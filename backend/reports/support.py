@@ -48,12 +48,6 @@ def supporter_count(report: Report) -> int:
     return db.session.scalar(select(func.count()).select_from(Supporter).where(Supporter.report_id == report.id))
 
 
-def is_supporting(report: Report, citizen: Citizen) -> bool:
-    return report.reporter_id == citizen.id or db.session.scalar(
-        select(func.count()).select_from(Supporter).where(Supporter.report_id == report.id,
-                                                          Supporter.citizen_id == citizen.id)) > 0
-
-
 def support(report: Report, citizen: Citizen) -> tuple[int, bool]:
     """Add the citizen as a supporter, once. Returns (supporters, already_supporting) and commits.
 

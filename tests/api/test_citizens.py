@@ -92,3 +92,10 @@ def test_patch_me(client):
     assert response.json["display_name"] == "Li Na" and response.json["language"] == "en"
     assert client.patch("/api/v1/me", json={"language": "fr"}, headers=bearer(token)).status_code == 422
     assert client.patch("/api/v1/me", json={"display_name": ""}, headers=bearer(token)).status_code == 422
+
+
+def test_api_messages_are_translated(client):
+    assert client.get("/api/v1/me", headers={"Accept-Language": "zh-CN"}).json["message"] == \
+        "需要有效的访问令牌（Authorization: Bearer …）。"
+    assert client.get("/api/v1/me", headers={"Accept-Language": "en"}).json["message"] == \
+        "A valid bearer token is needed (Authorization: Bearer …)."

@@ -63,6 +63,7 @@ def test_the_feed_renders_text_in_my_language(client, city):
     db.session.commit()
     feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
     assert feed["items"][2]["text"] == "已修复！"
+    assert feed["items"][1]["text"] == f"您的报告 CG-{report.id:06d} 现在的状态为：处理中。"
 
 
 def test_export_holds_everything_about_me(client, city, app):

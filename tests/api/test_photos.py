@@ -138,3 +138,11 @@ def test_names_are_unguessable_and_redacted_or_hidden_photos_are_not_served(clie
     db.session.commit()
     assert client.get(f"/media/{rows[1].path}").status_code == 404
     assert client.get("/media/photos/../../etc/passwd").status_code == 404
+
+
+def test_a_request_over_the_body_cap_is_413_in_json(client, token, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2000)
+    response = send(client, token, [("a.jpg", f.jpeg((300, 300)))])
+    assert response.status_code == 413
+    assert response.json["code"] == "request_too_large"
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 0

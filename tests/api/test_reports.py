@@ -165,3 +165,21 @@ def test_concurrent_retries_create_one_report(app, token):
     assert set(statuses) <= {201, 409} and statuses.count(201) >= 1
     assert len(ids) == 1
     assert count_reports() == 1
+
+
+def test_old_idempotency_keys_are_forgotten(client, token, app):
+    from datetime import timedelta
+
+    from backend.clock import set_clock, utcnow
+    from backend.reports.idempotency import forget_old
+
+    then = utcnow() - timedelta(hours=app.config["IDEMPOTENCY_KEEP_HOURS"] + 1)
+    set_clock(lambda: then)
+    post(client, token, GOOD, **{"Idempotency-Key": "old"})
+    set_clock(None)
+    post(client, token, GOOD, **{"Idempotency-Key": "fresh"})
+    assert forget_old() == 1
+    # The forgotten key is free again: a new request with it creates a new report.
+    assert post(client, token, GOOD, **{"Idempotency-Key": "old"}).status_code == 201
+    assert post(client, token, GOOD, **{"Idempotency-Key": "fresh"}).headers.get("Idempotent-Replayed") == "true"
+    assert count_reports() == 3

@@ -110,7 +110,7 @@ def test_the_feed_speaks_the_citizens_language(city, telegram, client):
     zh_feed = _feed(client, zh)
     en_feed = _feed(client, en)
     assert zh_feed["total"] == 2 and en_feed["total"] == 1
-    assert "已拒绝" in zh_feed["items"][0]["text"] and "私人道路" in zh_feed["items"][0]["text"]
+    assert "已驳回" in zh_feed["items"][0]["text"] and "私人道路" in zh_feed["items"][0]["text"]
     assert en_feed["items"][0]["text"].startswith(f"A report you support: CG-{report.id:06d} · Pothole")
     assert "Rejected: 私人道路 / private road" in en_feed["items"][0]["text"]
     assert en_feed["items"][0]["state"] == "pending"

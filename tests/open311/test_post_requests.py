@@ -36,6 +36,7 @@ def test_post_creates_a_request_and_the_token_finds_it(client, key, run_jobs):
         ("Ann", "Lee", "ann@example.org", "+86 21 5555 0000")
     identity = db.session.scalar(select(ChannelIdentity).where(ChannelIdentity.citizen_id == report.reporter_id))
     assert identity.channel == Channel.OPEN311_EMAIL
+    assert report.reporter.display_name == "Open311"  # the real name stays in the contact record
     token = as_json(client.get(f"{BASE}/tokens/{created['token']}.json"))
     assert token == [{"service_request_id": created["service_request_id"], "token": created["token"]}]
     root = as_xml(client.get(f"{BASE}/tokens/{created['token']}.xml"))

@@ -69,3 +69,12 @@ def test_jurisdiction(client, city, app):
     response = client.get(f"{BASE}/services.xml?jurisdiction_id=elsewhere.gov")
     assert response.status_code == 404
     assert error_of(response, "xml")[0]["code"] == 404
+
+
+def test_open311_is_rate_limited_per_ip_in_its_own_error_form(client, city, app, monkeypatch):
+    monkeypatch.setitem(app.config, "OPEN311_RATE_LIMIT", "2 per minute")
+    assert [client.get(f"{BASE}/services.json").status_code for _ in range(2)] == [200, 200]
+    limited = client.get(f"{BASE}/services.xml")
+    assert limited.status_code == 429
+    assert error_of(limited, "xml")[0]["code"] == 429
+    assert int(limited.headers["Retry-After"]) > 0
