@@ -47,6 +47,9 @@ class ApiClient:
             "channel": "telegram", "channel_secret": self.channel_secret, "external_id": str(external_id),
             "display_name": display_name[:80] or "Telegram user", "language": language})
 
+    async def revoke(self, token: str) -> None:
+        await self._call("POST", "/auth/revoke", token=token)
+
     async def update_me(self, token: str, **fields: Any) -> dict:
         return await self._call("PATCH", "/me", token=token, json=fields)
 

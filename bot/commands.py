@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.api_client import ApiError
 from bot.i18n import LANGUAGES, translator
-from bot.session import api, as_citizen, language, refuse_button, reply, texts
+from bot.session import api, as_citizen, fresh_login, language, refuse_button, reply, texts
 from bot.wording import status_card, status_name
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ MY_PAGE_SIZE = 5
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await fresh_login(update, context)
     _ = texts(update, context)
     argument = context.args[0] if context.args else ""
     if argument.startswith("r_") and argument[2:].isdigit():

@@ -37,6 +37,18 @@ async def login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return answer["token"]
 
 
+async def fresh_login(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A new token for a user who (re)starts the bot; the channel login also makes a user who had
+    blocked the bot reachable again. The old token is revoked, so tokens do not pile up."""
+    old = context.user_data.get("token")
+    if old:
+        try:
+            await api(context).revoke(old)
+        except ApiError:
+            pass  # already revoked or unknown: nothing to clean up
+    return await login(update, context)
+
+
 async def as_citizen(update: Update, context: ContextTypes.DEFAULT_TYPE,
                      call: Callable[[str], Awaitable[T]]) -> T:
     """Run `call(token)`; a revoked or unknown token is replaced once by a fresh login."""

@@ -93,3 +93,30 @@ def test_a_report_in_chinese(telegram, bot, city):
     assert "类别：路面坑洼" in summary["text"]
     chat.press("✅ 提交", expect="谢谢！您的报告 CG-")
     assert db.session.scalars(select(Report.description)).one() == "路面有坑"
+
+
+def test_a_user_who_blocked_the_bot_is_reached_again_after_start(telegram, bot, city, run_jobs):
+    from backend.accounts.models import ChannelIdentity
+    from backend.outbox import service as outbox
+    from backend.reports.models import ActorType, ReportStatus
+
+    chat = Chat(telegram, 8004, "en")
+    chat.send("/start", expect="Welcome to CrowdGov")
+    citizen = db.session.scalars(select(Citizen)).one()
+    report = reports.submit(category="pothole", lat=INSIDE[0], long=INSIDE[1], attributes={"size": "small"},
+                            reporter=citizen)
+    telegram.fail(8004, 403)  # blocked: the "received" push is refused
+    run_jobs()
+    identity = db.session.scalars(select(ChannelIdentity)).one()
+    assert identity.blocked
+    before = len(chat.messages)
+
+    chat.send("/start", expect="Welcome to CrowdGov")  # unblocked and restarted
+    db.session.expire_all()
+    assert not db.session.scalars(select(ChannelIdentity)).one().blocked
+    report = db.session.get(Report, report.id)
+    reports.transition(report, ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF)
+    outbox.commit()
+    run_jobs()
+    assert chat.messages[-1]["text"].splitlines()[1] == "City Roads Bureau has acknowledged it."
+    assert len(chat.messages) == before + 2  # the welcome and the new status, nothing from the blocked time
