@@ -119,6 +119,16 @@ def load(overrides: dict | None = None) -> dict:
         "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_SWEEP_SECONDS": _int("OUTBOX_SWEEP_SECONDS", 30),
         "DEFAULT_SLA_HOURS": _float("DEFAULT_SLA_HOURS", 72),
+        # Telegram (feedback pushes and the bot): the Bot API base URL can point at a self-hosted server.
+        "TELEGRAM_BOT_TOKEN": os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+        "TELEGRAM_API_URL": os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"),
+        "TELEGRAM_BOT_USERNAME": os.environ.get("TELEGRAM_BOT_USERNAME", ""),
+        "TELEGRAM_GLOBAL_PER_SECOND": _int("TELEGRAM_GLOBAL_PER_SECOND", 30),
+        "TELEGRAM_PER_CHAT_INTERVAL_MS": _int("TELEGRAM_PER_CHAT_INTERVAL_MS", 1000),
+        # The bot (`crowdgov bot`): where it finds /api/v1, and its webhook when not long polling.
+        "API_URL": os.environ.get("API_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
+        "WEBHOOK_URL": os.environ.get("WEBHOOK_URL", ""),
+        "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", ""),
         # The citizen API, Open311 and photos (backend/api, backend/open311, backend/reports/photos.py)
         "BOT_CHANNEL_SECRET": _bot_channel_secret(),
         "NEARBY_RADIUS_M": _float("NEARBY_RADIUS_M", 50),

@@ -14,6 +14,7 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.outbox.jobs.sweep", 30),
     Periodic("backend.tasks.jobs.expire_claims", 60),
     Periodic("backend.tasks.jobs.expire_tasks", 300),
+    Periodic("backend.feedback.jobs.sweep", 60),
     Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
     Periodic("backend.reports.jobs.escalate_overdue", 300),
     Periodic("backend.incentives.jobs.crown_district_champions", 3600),

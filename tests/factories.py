@@ -50,6 +50,25 @@ def citizen(name: str = "Li Wei", language: str = "zh_Hans") -> Citizen:
     return c
 
 
+def telegram_citizen(chat_id: int | str, name: str = "Li Wei", language: str = "zh_Hans") -> Citizen:
+    """A citizen who talks to us through Telegram (chat id = Telegram user id)."""
+    from backend.accounts.models import Channel, ChannelIdentity
+
+    c = citizen(name, language)
+    db.session.add(ChannelIdentity(citizen_id=c.id, channel=Channel.TELEGRAM, external_id=str(chat_id)))
+    db.session.flush()
+    return c
+
+
+def supporter(report, who: Citizen):
+    from backend.reports.models import Supporter
+
+    row = Supporter(report_id=report.id, citizen_id=who.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def api_token(c: Citizen) -> str:
     """A bearer token for the citizen (committed)."""
     from backend.accounts.service import issue_token

@@ -142,6 +142,11 @@ def channel_login(secret: str | None, channel: Channel, external_id: Any, displa
     if citizen is None:
         citizen = create_citizen(check_display_name(display_name), language, identity=(channel, external))
         db.session.flush()
+    else:
+        # Writing to us again (e.g. /start after unblocking the bot) makes the person reachable again.
+        for identity in citizen.identities:
+            if identity.channel == channel and identity.external_id == external:
+                identity.blocked = False
     token = issue_token(citizen, f"{channel.value} login")
     db.session.commit()
     return citizen, token

@@ -46,7 +46,27 @@ def worker_command(burst: bool) -> None:
         stop.set()
 
 
+def bot_settings(config):
+    """The bot's settings from the web process's configuration (the environment still wins)."""
+    from bot.settings import from_environment
+
+    names = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "API_URL", "BOT_CHANNEL_SECRET", "REDIS_URL", "WEBHOOK_URL",
+             "WEBHOOK_SECRET")
+    return from_environment(**{name: str(config.get(name) or "") for name in names},
+                            DEFAULT_LANGUAGE=config.get("BABEL_DEFAULT_LOCALE", "zh_Hans"))
+
+
 @click.command("bot")
+@with_appcontext
 def bot_command() -> None:
-    """Run the Telegram bot (arrives with its own issue)."""
-    click.echo("The Telegram bot arrives with its own issue; nothing to run yet.")
+    """Run the Telegram bot (long polling; a webhook when WEBHOOK_URL is set)."""
+    import logging
+
+    from bot.application import run
+
+    settings = bot_settings(current_app.config)
+    if not settings.token:
+        raise click.ClickException("Set TELEGRAM_BOT_TOKEN (from @BotFather) to run the bot.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    run(settings)

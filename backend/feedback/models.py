@@ -46,4 +46,7 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a push was put off (rate limit, RetryAfter, a transient error): the sweep
+    # re-enqueues pending pushes whose time has long passed, in case that job was lost.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,8 +28,3 @@ def rebuild_boards() -> int:
     rows = boards.rebuild()
     outbox.commit()
     return rows
-
-
-def push_congratulation(notification_id: int) -> str:
-    """Push a badge or level congratulation through the feedback area."""
-    return notices.push(notification_id)

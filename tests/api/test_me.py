@@ -54,9 +54,10 @@ def test_the_feed_renders_text_in_my_language(client, city):
     notify(f.citizen("Other"), report.id, "status", {"status": "open"}, "d")
     token = f.api_token(me)
     feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
-    assert feed["total"] == 3
+    assert feed["total"] == 4  # with the "received" notification the submission itself made
     texts = [item["text"] for item in feed["items"]]
-    assert texts == ["You have a new notification.", f"Your report CG-{report.id:06d} is now in progress.", "Fixed!"]
+    assert texts[:3] == ["You have a new notification.", f"Your report CG-{report.id:06d} is now in progress.", "Fixed!"]
+    assert texts[3].endswith("Received. We will tell you here when it moves.")
     assert feed["items"][0]["state"] == "sent"
     me.language = "zh_Hans"
     db.session.commit()
@@ -85,7 +86,8 @@ def test_export_holds_everything_about_me(client, city, app):
     assert [r["description"] for r in data["reports"]] == ["my words"]
     assert data["reports"][0]["lat"] == INSIDE[0]
     assert data["supporting"][0]["report_id"] == other.id
-    assert data["notifications"][0]["payload"] == {"status": "open"}
+    assert [n["payload"].get("event") for n in data["notifications"]] == ["submitted", None]
+    assert data["notifications"][-1]["payload"] == {"status": "open"}
     assert len(data["tokens"]) == 1 and "token_hash" not in json.dumps(data)
 
 
