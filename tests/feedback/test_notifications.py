@@ -11,7 +11,9 @@ from tests import factories as f
 
 
 def _notes(citizen):
-    return db.session.scalars(select(Notification).where(Notification.citizen_id == citizen.id)
+    """The citizen's notifications about reports (badges and levels are the incentives area's)."""
+    return db.session.scalars(select(Notification).where(Notification.citizen_id == citizen.id,
+                                                         Notification.kind.in_(["status", "note"]))
                               .order_by(Notification.id)).all()
 
 
