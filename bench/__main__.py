@@ -9,7 +9,7 @@ import time
 from bench.common import SCALE, bench_app, print_table, write_json
 from bench.datagen import ensure_data
 
-BENCHMARKS = ["bench.routing"]
+BENCHMARKS = ["bench.routing", "bench.nearby", "bench.mapview", "bench.inbox", "bench.leaderboards", "bench.ingest"]
 
 
 def main(names: list[str]) -> None:
