@@ -27,20 +27,25 @@ ROUTE_JOB = "backend.reports.jobs.route_report"
 
 
 def check_location(lat: Any, long: Any) -> tuple[float, float]:
-    """Valid coordinates inside the service area, or a ValidationFailed saying why."""
+    """Valid coordinates inside the service area, or a ValidationFailed saying why.
+
+    Only index lookups: a point inside some area is accepted at once; for one outside, the
+    swapped point is tried so that a mixed-up lat/long is called out as such.
+    """
+    messages = {
+        "invalid_coordinate": lambda reason: _("The location is not a valid coordinate: %(reason)s", reason=reason),
+        "swapped_coordinates": lambda reason: _("Latitude and longitude look swapped."),
+        "outside_service_area": lambda reason: _("This place is outside the area the city serves."),
+    }
     try:
-        lat_f, long_f = validate_point(lat, long, city.service_bounds())
+        lat_f, long_f = validate_point(lat, long)
+        if city.inside_service_area(lat_f, long_f):
+            return lat_f, long_f
+        if abs(long_f) <= 90 and city.inside_service_area(long_f, lat_f):
+            raise GeoError("swapped_coordinates", "latitude and longitude look swapped: the swapped point is inside the service area")
+        raise GeoError("outside_service_area", "outside every department's area")
     except GeoError as exc:
-        messages = {
-            "invalid_coordinate": _("The location is not a valid coordinate: %(reason)s", reason=exc.message),
-            "swapped_coordinates": _("Latitude and longitude look swapped."),
-            "outside_service_area": _("This place is outside the area the city serves."),
-        }
-        raise ValidationFailed(exc.code, messages[exc.code], {"location": exc.message}) from None
-    if not city.inside_service_area(lat_f, long_f):
-        raise ValidationFailed("outside_service_area", _("This place is outside the area the city serves."),
-                               {"location": "outside every department's area"})
-    return lat_f, long_f
+        raise ValidationFailed(exc.code, messages[exc.code](exc.message), {"location": exc.message}) from None
 
 
 def check_description(description: str | None) -> str:
