@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from geo.coordinates import Bounds
 from backend.city.models import Area, Category, Department, District, category_departments
@@ -19,6 +19,20 @@ ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist"
 
 def point_sql(lat: float, long: float):
     return func.ST_SetSRID(func.ST_MakePoint(long, lat), 4326)
+
+
+# Metres per degree of longitude at 60° latitude: a degree box this size around a radius holds
+# every point within it anywhere up to 60°N/S, so the GiST index can make the first cut.
+_METRES_PER_DEGREE_AT_60 = 55_660
+
+
+def within_metres(a, b, metres: float):
+    """SQL: geometries a and b (SRID 4326) lie within `metres` of each other, on the sphere.
+
+    The geometry ST_DWithin on a degree box uses the spatial index; the geography one is exact.
+    """
+    return and_(func.ST_DWithin(a, b, metres / _METRES_PER_DEGREE_AT_60),
+                func.ST_DWithin(func.Geography(a), func.Geography(b), metres))
 
 
 def service_bounds() -> Bounds | None:

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from backend.city.service import within_metres
 from backend.extensions import db
 from backend.reports.models import Report, ReportStatus
 
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_WINDOW = timedelta(days=30)
-# A degree box around the radius lets the GiST index do the first cut (a degree of
-# longitude is shortest at high latitudes; 0.0009° covers 50 m up to ~55°N).
-_BOX_DEGREES = 0.0009
 DEAD = (ReportStatus.DUPLICATE, ReportStatus.REJECTED, ReportStatus.CLOSED)
-
-
-def _within(a, b, metres: float, box: float):
-    return and_(func.ST_DWithin(a, b, box), func.ST_DWithin(func.Geography(a), func.Geography(b), metres))
 
 
 def possible_duplicates_clause(report=Report):
@@ -36,7 +30,7 @@ def possible_duplicates_clause(report=Report):
     probe = select(other.id).where(
         other.id != report.id, other.category_id == report.category_id, other.status.not_in(DEAD),
         apart <= DUPLICATE_WINDOW.total_seconds(),
-        _within(other.location, report.location, DUPLICATE_RADIUS_M, _BOX_DEGREES),
+        within_metres(other.location, report.location, DUPLICATE_RADIUS_M),
     ).limit(1).correlate(report).scalar_subquery()
     return probe.is_not(None)
 
@@ -50,7 +44,7 @@ def possible_duplicates(report: Report, limit: int = 10) -> list[Report]:
         select(Report).where(
             Report.id != report.id, Report.category_id == report.category_id, Report.status.not_in(DEAD),
             Report.created_at.between(report.created_at - DUPLICATE_WINDOW, report.created_at + DUPLICATE_WINDOW),
-            _within(Report.location, _location_of(report), DUPLICATE_RADIUS_M, _BOX_DEGREES),
+            within_metres(Report.location, _location_of(report), DUPLICATE_RADIUS_M),
         ).order_by(func.ST_Distance(Report.location, _location_of(report)), Report.id).limit(limit)))
 
 
@@ -60,6 +54,6 @@ def nearby(report: Report, radius_m: float = 300, limit: int = 30) -> list[tuple
     rows = db.session.execute(
         select(Report, func.ST_Y(Report.location), func.ST_X(Report.location)).where(
             Report.id != report.id, Report.status.not_in(DEAD),
-            _within(Report.location, centre, radius_m, radius_m / 50 * _BOX_DEGREES),
+            within_metres(Report.location, centre, radius_m),
         ).order_by(func.ST_Distance(Report.location, centre), Report.id).limit(limit)).all()
     return [(r, lat, long) for r, lat, long in rows]

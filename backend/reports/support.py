@@ -32,12 +32,12 @@ def nearby(lat: Any, long: Any, category_code: str, radius_m: float | None = Non
     lat_f, long_f = check_point(lat, long)
     category = city.category_by_code(category_code)
     radius = float(radius_m if radius_m is not None else current_app.config["NEARBY_RADIUS_M"])
-    here = func.Geography(city.point_sql(lat_f, long_f))
-    distance = func.ST_Distance(func.Geography(Report.location), here).label("distance")
+    here = city.point_sql(lat_f, long_f)
+    distance = func.ST_Distance(func.Geography(Report.location), func.Geography(here)).label("distance")
     rows = db.session.execute(
         select(Report, distance)
         .where(Report.category_id == category.id, Report.status.in_(OPEN311_OPEN), Report.hidden.is_(False),
-               func.ST_DWithin(func.Geography(Report.location), here, radius))
+               city.within_metres(Report.location, here, radius))
         .order_by(distance, Report.id)
         .limit(20)
     ).all()

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import Citizen
-from backend.city.service import point_sql
+from backend.city.service import point_sql, within_metres
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.extensions import db
@@ -78,7 +78,7 @@ def nearby(citizen: Citizen, lat: float, long: float, *, radius_m: float | None 
             or_(Campaign.min_level.is_(None), Campaign.min_level <= campaigns.level_of(citizen.id)),
             ~exists().where(Answer.task_id == Task.id, Answer.citizen_id == citizen.id),
             or_(answers + claims < Task.redundancy, mine),
-            or_(func.ST_DWithin(func.Geography(Task.location), here, radius), invited),
+            or_(within_metres(Task.location, point_sql(lat, long), radius), invited),
         )
         .order_by(distance, Task.id)
         .limit(limit)
