@@ -29,8 +29,12 @@ setup: $(VENV)/.installed translations
 run: setup
 	$(BIN)/crowdgov seed demo
 	@echo
-	@echo "  Web:        http://$(HOST):$(PORT)/"
-	@echo "  Health:     http://$(HOST):$(PORT)/healthz"
+	@echo "  Public site and map:   http://$(HOST):$(PORT)/          (/explore, /stats, /leaderboard, /open-data)"
+	@echo "  Staff inbox:           http://$(HOST):$(PORT)/inbox/    (logins above)"
+	@echo "  Citizen API docs:      http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  Open311 GeoReport v2:  http://$(HOST):$(PORT)/open311/discovery.json"
+	@echo "  Health:                http://$(HOST):$(PORT)/healthz"
+	@echo "  Telegram bot:          $(if $(TELEGRAM_BOT_TOKEN),started,set TELEGRAM_BOT_TOKEN to start it)"
 	@echo
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile $(if $(TELEGRAM_BOT_TOKEN),web worker bot,web worker)
 
