@@ -13,6 +13,7 @@ from backend.errors import DomainError
 from backend.inbox.auth import bp as auth_bp, login_manager
 
 STAFF_BLUEPRINTS = ("inbox", "inbox_auth", "inbox_admin")
+_prepared: set[str] = set()
 
 
 def _check_csrf() -> None:
@@ -34,12 +35,15 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_check_csrf)
     for bp in (auth_bp, inbox_bp, admin_bp):
-        bp.context_processor(lambda: {"csrf_token": generate_csrf})
-        bp.context_processor(layout_context)
-        bp.register_error_handler(CSRFError, _csrf_refused)
-        bp.register_error_handler(DomainError, _domain_error)
-        bp.register_error_handler(404, _http_error)
-        bp.register_error_handler(403, _http_error)
+        # Blueprints are module-level: set them up once, so create_app can run more than once a process.
+        if bp.name not in _prepared:
+            bp.context_processor(lambda: {"csrf_token": generate_csrf})
+            bp.context_processor(layout_context)
+            bp.register_error_handler(CSRFError, _csrf_refused)
+            bp.register_error_handler(DomainError, _domain_error)
+            bp.register_error_handler(404, _http_error)
+            bp.register_error_handler(403, _http_error)
+            _prepared.add(bp.name)
         app.register_blueprint(bp)
 
 

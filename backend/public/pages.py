@@ -9,7 +9,6 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from backend.city.models import Category, Department
 from backend.errors import NotFound
@@ -21,11 +20,9 @@ from backend.public.map_api import map_config
 from backend.reports import service as reports
 from backend.reports import statistics
 from backend.reports.disclosure import is_public, public_address, public_events, public_location
-from backend.reports.models import Attachment, EventKind, Report, ReportStatus, Supporter
+from backend.reports.photos import public_attachments
+from backend.reports.models import EventKind, Report, ReportStatus, Supporter
 
-# The photo area registers one of these (argument attachment_id); until it does, no photos.
-MEDIA_ENDPOINTS = ("media.attachment", "media.photo", "api.attachment")
-THUMBNAIL_ENDPOINTS = ("media.thumbnail", "media.attachment_thumbnail")
 
 
 def language() -> str:
@@ -67,25 +64,10 @@ def switch_language(code: str) -> Any:
     return response
 
 
-def _media_url(endpoints: tuple[str, ...], attachment_id: int) -> str | None:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, attachment_id=attachment_id)
-            except BuildError:
-                continue
-    return None
-
-
 def _photos(report: Report) -> list[dict[str, str]]:
-    photos = []
-    for a in db.session.scalars(select(Attachment).where(Attachment.report_id == report.id,
-                                                         Attachment.redacted.is_(False)).order_by(Attachment.id)):
-        full = _media_url(MEDIA_ENDPOINTS, a.id)
-        if full:
-            photos.append({"url": full, "thumbnail": _media_url(THUMBNAIL_ENDPOINTS, a.id) or full,
-                           "width": a.width, "height": a.height})
-    return photos
+    # Served by the api area's media route (backend/api/media.py), which checks visibility again.
+    return [{"url": url_for("media.media", name=a.path), "thumbnail": url_for("media.media", name=a.thumbnail_path),
+             "width": a.width, "height": a.height} for a in public_attachments(report)]
 
 
 def _timeline(report: Report) -> list[dict[str, Any]]:

@@ -1,13 +1,15 @@
 """My reports, my notification feed, and my data rights (export, delete = anonymize)."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.accounts.models import Channel, ChannelIdentity, Citizen, CitizenContact
 from backend.extensions import db
+from backend.feedback import service as feedback
 from backend.feedback.models import DeliveryState, Notification
+from backend.outbox import service as outbox
 from backend.reports import service as reports
-from backend.reports.models import Report, Supporter
+from backend.reports.models import ActorType, Report, ReportStatus, Supporter
 from tests import factories as f
 from tests.city_fixture import INSIDE
 
@@ -45,25 +47,37 @@ def notify(citizen, report_id, kind, payload, key):
     return n
 
 
-def test_the_feed_renders_text_in_my_language(client, city):
+def test_the_feed_renders_text_in_my_language(client, city, run_jobs):
     me = f.citizen("Me", language="en")
     report = submit(me)
-    notify(me, report.id, "status", {"text_en": "Fixed!", "text_zh": "已修复！"}, "a")
-    notify(me, report.id, "status", {"status": "in_progress"}, "b")
-    notify(me, None, "badge", {}, "c")
-    notify(f.citizen("Other"), report.id, "status", {"status": "open"}, "d")
+    run_jobs()  # routing
+    report = db.session.get(Report, report.id)
+    reports.transition(report, ReportStatus.IN_PROGRESS, actor_type=ActorType.STAFF)
+    outbox.commit()
+    # A notification that is not a report event arrives with its text written in both languages.
+    feedback.notify(me.id, kind="badge", subject_key="badge:test", payload={"text_en": "Fixed!", "text_zh": "已修复！"})
+    db.session.commit()
+    submit(f.citizen("Other"))
     token = f.api_token(me)
     feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
-    assert feed["total"] == 4  # with the "received" notification the submission itself made
-    texts = [item["text"] for item in feed["items"]]
-    assert texts[:3] == ["You have a new notification.", f"Your report CG-{report.id:06d} is now in progress.", "Fixed!"]
-    assert texts[3].endswith("Received. We will tell you here when it moves.")
-    assert feed["items"][0]["state"] == "sent"
+    mine = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.citizen_id == me.id))
+    assert feed["total"] == mine
+    items = {item["kind"]: [] for item in feed["items"]}
+    for item in feed["items"]:
+        items[item["kind"]].append(item["text"])
+    ref = f"CG-{report.id:06d}"
+    assert [text.splitlines()[1] for text in items["status"]] == [
+        "Work is in progress.", "Sent to City Roads Bureau.", "Received. We will tell you here when it moves."]
+    assert items["status"][0].splitlines()[0] == f"Your report {ref} · Pothole"
+    assert "Fixed!" in items["badge"]
+    assert not any("Details:" in text for texts in items.values() for text in texts)
+    assert feed["items"][0]["state"] == "feed_only"
     me.language = "zh_Hans"
     db.session.commit()
     feed = client.get("/api/v1/me/notifications", headers=bearer(token)).json
-    assert feed["items"][2]["text"] == "已修复！"
-    assert feed["items"][1]["text"] == f"您的报告 CG-{report.id:06d} 现在的状态为：处理中。"
+    assert "已修复！" in [item["text"] for item in feed["items"] if item["kind"] == "badge"]
+    status = [item["text"] for item in feed["items"] if item["kind"] == "status"]
+    assert status[0].splitlines() == [f"您的报告 {ref} · 路面坑洼", "正在处理中。"]
 
 
 def test_export_holds_everything_about_me(client, city, app):

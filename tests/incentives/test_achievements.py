@@ -39,7 +39,8 @@ def test_first_report_badge_is_earned_once_on_validation_with_one_push(city, run
 
     award = db.session.scalar(select(BadgeAward).where(BadgeAward.citizen_id == reporter.id))
     assert (award.code, award.earned_at) == ("first_report", moment)
-    note = db.session.scalar(select(Notification).where(Notification.citizen_id == reporter.id))
+    note = db.session.scalars(select(Notification).where(Notification.citizen_id == reporter.id,
+                                                         Notification.kind == "badge")).one()
     # No Telegram identity: it waits in the feed (test_push shows a congratulation pushed once).
     assert (note.kind, note.subject_key, note.state) == ("badge", "badge:first_report", DeliveryState.FEED_ONLY)
     assert note.payload["name"] == {"en": "First Report", "zh_Hans": "首份报告"}

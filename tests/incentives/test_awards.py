@@ -99,7 +99,8 @@ def test_a_job_delivered_twice_changes_nothing_the_second_time(city, run_jobs):
     awarded = db.session.execute(select(BadgeAward.code, BadgeAward.subject).where(
         BadgeAward.citizen_id == champion.id, BadgeAward.code == "district_champion")).all()
     assert [tuple(a) for a in awarded] == [("district_champion", f"month:2026-10:district:{city['west'].id}")]
-    told = db.session.scalars(select(Notification.subject_key).where(Notification.citizen_id == champion.id)
+    told = db.session.scalars(select(Notification.subject_key).where(Notification.citizen_id == champion.id,
+                                                                      Notification.kind == "badge")
                               .order_by(Notification.subject_key)).all()
     assert told == ["badge:district_champion", "badge:first_report"]
 
