@@ -9,7 +9,6 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from backend.city.models import Category, Department
 from backend.errors import NotFound
@@ -19,14 +18,9 @@ from backend.public import bp, charts, figures_cache
 from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
-from backend.reports import statistics
+from backend.reports import public_view, statistics
 from backend.reports.disclosure import is_public, public_address, public_events, public_location
-from backend.reports.models import Attachment, EventKind, Report, ReportStatus, Supporter
-
-# The photo area registers one of these (argument attachment_id); until it does, no photos.
-MEDIA_ENDPOINTS = ("media.attachment", "media.photo", "api.attachment")
-THUMBNAIL_ENDPOINTS = ("media.thumbnail", "media.attachment_thumbnail")
-
+from backend.reports.models import EventKind, Report, ReportStatus, Supporter
 
 def language() -> str:
     return str(get_locale())
@@ -67,27 +61,6 @@ def switch_language(code: str) -> Any:
     return response
 
 
-def _media_url(endpoints: tuple[str, ...], attachment_id: int) -> str | None:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, attachment_id=attachment_id)
-            except BuildError:
-                continue
-    return None
-
-
-def _photos(report: Report) -> list[dict[str, str]]:
-    photos = []
-    for a in db.session.scalars(select(Attachment).where(Attachment.report_id == report.id,
-                                                         Attachment.redacted.is_(False)).order_by(Attachment.id)):
-        full = _media_url(MEDIA_ENDPOINTS, a.id)
-        if full:
-            photos.append({"url": full, "thumbnail": _media_url(THUMBNAIL_ENDPOINTS, a.id) or full,
-                           "width": a.width, "height": a.height})
-    return photos
-
-
 def _timeline(report: Report) -> list[dict[str, Any]]:
     departments = {d.id: d.name(language()) for d in db.session.scalars(select(Department))}
     items = []
@@ -123,7 +96,7 @@ def report_page(report_id: int) -> Any:
         "public/report.html", report=report, lat=lat, long=long, sensitive=report.category.sensitive,
         address=public_address(report), category=report.category.name(language()),
         department=report.department.name(language()) if report.department else None,
-        timeline=_timeline(report), photos=_photos(report), supporters=supporters, duplicate_of=duplicate_of,
+        timeline=_timeline(report), photos=public_view.photo_links(report), supporters=supporters, duplicate_of=duplicate_of,
         map_config=map_config(), lang=language())
 
 

@@ -1,14 +1,11 @@
 """The public pages: what a visitor sees, in both languages, and what they never see."""
 import re
+from pathlib import Path
 
 import pytest
-from flask import Blueprint
 
-from backend import create_app
 from backend.extensions import db
 from backend.reports.disclosure import public_location
-from backend.reports.models import Attachment
-from sqlalchemy import select
 from backend.reports.service import coordinates
 from tests.public import city as demo
 
@@ -19,7 +16,7 @@ def town(app):
 
 
 def _public_urls(town) -> list[str]:
-    urls = ["/", "/explore", "/stats", "/open-data", "/open-data/reports.geojson", "/open-data/reports.csv",
+    urls = ["/", "/explore", "/stats", "/leaderboard", "/open-data", "/open-data/reports.geojson", "/open-data/reports.csv",
             "/stats/departments.csv", "/stats/categories.csv", "/stats/weekly.csv", "/map/areas.geojson",
             "/map/reports.json?zoom=10&bbox=121.3,31.1,121.6,31.4", "/map/reports.json?zoom=18&bbox=121.3,31.1,121.6,31.4",
             "/map/reports.json?zoom=18&bbox=121.3,31.1,121.6,31.4&hidden=true"]
@@ -106,15 +103,17 @@ def test_leaflet_is_served_by_the_app(client):
     assert client.get("/vendor/leaflet/../../__init__.py").status_code == 404
 
 
-def test_photos_appear_once_the_media_route_exists_and_never_redacted_ones(town, app):
-    """The photo area registers `media.attachment`; this page links what it serves."""
-    with_media = create_app({key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "TESTING", "MEDIA_DIR")})
-    media = Blueprint("media", __name__)
-    media.add_url_rule("/media/<int:attachment_id>", "attachment", lambda attachment_id: "")
-    with_media.register_blueprint(media)
+def test_photos_are_the_api_media_links_and_never_redacted_ones(town, app, client):
+    """One mechanism for photos: public_view.photo_links, served by the API area's /media/<path>."""
     first = town["first"]
-    page = with_media.test_client().get(f"/r/{first.id}").get_data(as_text=True)
-    kept = db.session.scalar(select(Attachment.id).where(Attachment.path == "kept-photo.jpg"))
-    assert re.findall(r'<img src="/media/(\d+)"', page) == [str(kept)]
-    plain = create_app({key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "TESTING", "MEDIA_DIR")})
-    assert "<img" not in plain.test_client().get(f"/r/{first.id}").get_data(as_text=True)
+    media = Path(app.config["MEDIA_DIR"])
+    media.mkdir(parents=True, exist_ok=True)
+    for name in ("kept-photo.jpg", "t-kept-photo.jpg", "redacted-face.jpg", "t-redacted-face.jpg"):
+        (media / name).write_bytes(b"\xff\xd8\xff\xd9")
+    page = client.get(f"/r/{first.id}").get_data(as_text=True)
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert re.findall(r'<img src="([^"]+)"', page) == [f"{base}/media/t-kept-photo.jpg"]
+    assert f'href="{base}/media/kept-photo.jpg"' in page
+    assert "redacted-face" not in page
+    assert client.get("/media/t-kept-photo.jpg").status_code == 200
+    assert client.get("/media/redacted-face.jpg").status_code == 404
