@@ -43,6 +43,7 @@ def _names(html: str) -> list[str]:
 
 
 def test_all_time_board_lists_display_names_in_rank_order_without_opted_out_citizens(client, people):
+    client.set_cookie("lang", "en")
     html = client.get("/leaderboard").get_data(as_text=True)
     assert _names(html) == ["Bo Checks", "Ann the Mapper", "Chen Helper"]
     assert "Secret Sam" not in html
