@@ -2,32 +2,21 @@
 inbox page) and a campaign drawn on its map. Screenshots go to test-output/staffweb/ (look at them)."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from backend.extensions import db
 from backend.reports.service import coordinates
 from backend.tasks.models import Campaign, Task
 from tests import factories as f
-from tests.staff_city import PASSWORD
+from tests.staff_city import browser_login as _login
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "staffweb"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture
@@ -41,15 +30,10 @@ def errors(page):
 
 
 def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _login(page, live: str, email: str) -> None:
-    page.goto(f"{live}/inbox/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live}/inbox/")
 
 
 def test_the_city_map_draws_clusters_and_areas_and_a_card_opens_the_inbox_page(town, live, page, errors):
