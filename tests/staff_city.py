@@ -73,3 +73,12 @@ def sign_in(app):
         return StaffClient(app, staff.email)
 
     return make
+
+
+def browser_login(page, live: str, email: str) -> None:
+    """Sign in through the login page in a Playwright page."""
+    page.goto(f"{live}/inbox/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live}/inbox/")

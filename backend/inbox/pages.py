@@ -13,13 +13,14 @@ from backend.accounts.models import StaffRole
 from backend.city.models import Area, Category, Department
 from backend.clock import utcnow
 from backend.extensions import db
-from backend.inbox import display
+from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
 from backend.reports import inbox_query, moderation, nearby, response_templates, service as reports, sla
 from backend.reports.models import Attachment, ReportStatus, Supporter
 from backend.reports.staff_access import is_city_wide, may_see_contact, report_for
 from backend.reports.triage import REJECT_REASONS
 from backend.reports.triage_models import TemplateUse
+from backend.tasks.service import verification_state
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -124,7 +125,8 @@ def report(report_id: int):
         duplicates=[d for d in duplicates if is_city_wide(staff) or d.department_id == staff.department_id],
         time_left=sla.time_left(found), contact=may_see_contact(staff), departments=_departments(),
         templates=response_templates.active(), reject_reasons=REJECT_REASONS, held=held,
-        map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found))
+        map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found),
+        verification=verification_state(found.id), verification_labels=verification_labels)
 
 
 def _staff_names(found) -> dict[int, str]:

@@ -18,12 +18,9 @@ from backend.public import bp, charts, figures_cache
 from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
-from backend.reports import statistics
+from backend.reports import public_view, statistics
 from backend.reports.disclosure import is_public, public_address, public_events, public_location
-from backend.reports.photos import public_attachments
 from backend.reports.models import EventKind, Report, ReportStatus, Supporter
-
-
 
 def language() -> str:
     return str(get_locale())
@@ -64,12 +61,6 @@ def switch_language(code: str) -> Any:
     return response
 
 
-def _photos(report: Report) -> list[dict[str, str]]:
-    # Served by the api area's media route (backend/api/media.py), which checks visibility again.
-    return [{"url": url_for("media.media", name=a.path), "thumbnail": url_for("media.media", name=a.thumbnail_path),
-             "width": a.width, "height": a.height} for a in public_attachments(report)]
-
-
 def _timeline(report: Report) -> list[dict[str, Any]]:
     departments = {d.id: d.name(language()) for d in db.session.scalars(select(Department))}
     items = []
@@ -105,7 +96,7 @@ def report_page(report_id: int) -> Any:
         "public/report.html", report=report, lat=lat, long=long, sensitive=report.category.sensitive,
         address=public_address(report), category=report.category.name(language()),
         department=report.department.name(language()) if report.department else None,
-        timeline=_timeline(report), photos=_photos(report), supporters=supporters, duplicate_of=duplicate_of,
+        timeline=_timeline(report), photos=public_view.photo_links(report), supporters=supporters, duplicate_of=duplicate_of,
         map_config=map_config(), lang=language())
 
 

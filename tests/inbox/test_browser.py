@@ -4,44 +4,28 @@ Screenshots go to test-output/inbox/ (look at them)."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from backend.city.models import Area
 from backend.extensions import db
 from backend.reports.models import Report, ReportStatus
 from tests import factories as f
-from tests.staff_city import PASSWORD
+from tests.staff_city import browser_login as _login
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "inbox"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _login(page, live: str, email: str) -> None:
-    page.goto(f"{live}/inbox/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live}/inbox/")
 
 
 def test_staff_filters_opens_resolves_with_a_template_and_the_report_leaves_the_open_list(town, live, page):

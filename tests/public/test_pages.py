@@ -1,8 +1,10 @@
 """The public pages: what a visitor sees, in both languages, and what they never see."""
 import re
+from pathlib import Path
 
 import pytest
 
+from backend.extensions import db
 from backend.reports.disclosure import public_location
 from backend.reports.service import coordinates
 from tests.public import city as demo
@@ -14,7 +16,7 @@ def town(app):
 
 
 def _public_urls(town) -> list[str]:
-    urls = ["/", "/explore", "/stats", "/open-data", "/open-data/reports.geojson", "/open-data/reports.csv",
+    urls = ["/", "/explore", "/stats", "/leaderboard", "/open-data", "/open-data/reports.geojson", "/open-data/reports.csv",
             "/stats/departments.csv", "/stats/categories.csv", "/stats/weekly.csv", "/map/areas.geojson",
             "/map/reports.json?zoom=10&bbox=121.3,31.1,121.6,31.4", "/map/reports.json?zoom=18&bbox=121.3,31.1,121.6,31.4",
             "/map/reports.json?zoom=18&bbox=121.3,31.1,121.6,31.4&hidden=true"]
@@ -29,6 +31,10 @@ def test_no_personal_or_internal_data_on_any_public_page_or_export(town, client)
             assert response.status_code == 200, url
             body = response.get_data(as_text=True)
             for what, secret in demo.SECRETS.items():
+                # The leaderboard shows the display names citizens chose to show (opt-out tested
+                # in test_leaderboard.py), never linked to a report.
+                if url == "/leaderboard" and secret in demo.SECRETS["citizen_name"]:
+                    continue
                 assert secret not in body, f"{what} leaked on {url}"
             # No e-mail address or phone number of any shape either.
             assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", body), url
@@ -101,9 +107,17 @@ def test_leaflet_is_served_by_the_app(client):
     assert client.get("/vendor/leaflet/../../__init__.py").status_code == 404
 
 
-def test_photos_appear_through_the_media_route_and_never_redacted_ones(town, client):
-    """The api area serves photos at /media/<path>; this page links the ones the public may see."""
+def test_photos_are_the_api_media_links_and_never_redacted_ones(town, app, client):
+    """One mechanism for photos: public_view.photo_links, served by the API area's /media/<path>."""
     first = town["first"]
+    media = Path(app.config["MEDIA_DIR"])
+    media.mkdir(parents=True, exist_ok=True)
+    for name in ("kept-photo.jpg", "t-kept-photo.jpg", "redacted-face.jpg", "t-redacted-face.jpg"):
+        (media / name).write_bytes(b"\xff\xd8\xff\xd9")
     page = client.get(f"/r/{first.id}").get_data(as_text=True)
-    assert re.findall(r'<a href="(/media/[^"]+)"><img src="(/media/[^"]+)"', page) == [
-        ("/media/kept-photo.jpg", "/media/t-kept-photo.jpg")]
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert re.findall(r'<img src="([^"]+)"', page) == [f"{base}/media/t-kept-photo.jpg"]
+    assert f'href="{base}/media/kept-photo.jpg"' in page
+    assert "redacted-face" not in page
+    assert client.get("/media/t-kept-photo.jpg").status_code == 200
+    assert client.get("/media/redacted-face.jpg").status_code == 404
