@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 
 from backend import config as settings
+from backend import secret_logging, security_headers
 from backend.extensions import babel, db, migrate
 from backend.i18n import select_locale
 
@@ -13,6 +14,7 @@ from backend.i18n import select_locale
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.load(overrides))
+    secret_logging.quiet_url_loggers()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
@@ -27,4 +29,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     open311.init_app(app)
     inbox.init_app(app)
     app.register_blueprint(public_bp)
+    security_headers.init_app(app)
     return app
