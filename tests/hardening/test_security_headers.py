@@ -155,7 +155,7 @@ def test_the_public_maps_start_under_the_csp(live_server, town):
         page.wait_for_selector("#report-map .leaflet-marker-icon, #report-map .leaflet-interactive", timeout=20_000)
         page.screenshot(path=str(out / "public-report-under-csp.png"))
         page.goto(f"{live_server}/explore")
-        page.wait_for_function("document.getElementById('map').dataset.loads >= 1", timeout=20_000)
+        page.wait_for_function("() => document.getElementById('map').dataset.loads >= 1", timeout=20_000)
         page.screenshot(path=str(out / "explore-under-csp.png"))
         browser.close()
     assert not violations, violations
