@@ -6,8 +6,8 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from backend.errors import DomainError, ValidationFailed
-from backend.text_input import nul_field
+from backend.errors import DomainError
+from backend import text_input
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
@@ -66,17 +66,10 @@ def _too_deep(error: RecursionError):
     raise error
 
 
-def _refuse_nul() -> None:
-    field = nul_field()
-    if field is not None:
-        raise ValidationFailed("invalid_text", _("Text may not contain a NUL character."),
-                               {field: "contains a NUL character"})
-
-
 def register(bp: Blueprint) -> None:
     # The language is chosen per request (Accept-Language), never carried over from an earlier one.
     bp.before_request(flask_babel.refresh)
-    bp.before_request(_refuse_nul)
+    bp.before_request(text_input.refuse_bad_text)
     bp.register_error_handler(RecursionError, _too_deep)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(DomainError, _domain_error)

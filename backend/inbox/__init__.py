@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
+from backend import text_input
 from backend.errors import DomainError
 from backend.inbox.auth import bp as auth_bp, login_manager
 
@@ -36,24 +37,12 @@ def init_app(app: Flask) -> None:
     for bp in (auth_bp, inbox_bp, admin_bp):
         bp.context_processor(lambda: {"csrf_token": generate_csrf})
         bp.context_processor(layout_context)
-        bp.before_request(_refuse_nul)
+        bp.before_request(text_input.refuse_bad_text)
         bp.register_error_handler(CSRFError, _csrf_refused)
         bp.register_error_handler(DomainError, _domain_error)
         bp.register_error_handler(404, _http_error)
         bp.register_error_handler(403, _http_error)
         app.register_blueprint(bp)
-
-
-def _refuse_nul() -> None:
-    from flask_babel import gettext as _
-
-    from backend.errors import ValidationFailed
-    from backend.text_input import nul_field
-
-    field = nul_field()
-    if field is not None:
-        raise ValidationFailed("invalid_text", _("Text may not contain a NUL character."),
-                               {field: "contains a NUL character"})
 
 
 def _csrf_refused(exc: CSRFError):

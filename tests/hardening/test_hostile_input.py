@@ -282,5 +282,15 @@ def test_a_nul_character_in_a_staff_form_is_refused_before_anything_is_stored(to
     square = {"type": "Polygon", "coordinates": [[[121.41, 31.16], [121.42, 31.16], [121.42, 31.17], [121.41, 31.16]]]}
     response = admin.post("/inbox/admin/areas/new", {"name": "bad\x00name", "department_id": str(town["parks"].id),
                                                      "geojson": json.dumps(square), "confirm": "1"})
-    assert response.status_code == 422 and "NUL" in response.text
+    assert response.status_code == 422 and "UTF-8" in response.text
+    assert _count(Area) == before
+
+
+def test_invalid_utf8_in_a_staff_form_is_refused(app, town, sign_in):
+    admin = sign_in(town["admin"])
+    before = _count(Area)
+    raw = (f"csrf_token={admin.token}&name=%ff%fe&department_id={town['parks'].id}&confirm=1&geojson=%7B%7D").encode()
+    with app.app_context():
+        response = admin.client.post("/inbox/admin/areas/new", data=raw, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 422 and "UTF-8" in response.text
     assert _count(Area) == before
