@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from backend import config as settings
-from backend import secret_logging, security_headers, text_input
+from backend import database_ids, secret_logging, security_headers, text_input
 from backend.extensions import babel, db, migrate
 from backend.i18n import select_locale
 
@@ -20,6 +20,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     text_input.init_app(app)
+    database_ids.init_app(app)
 
     from backend import api, inbox, models, open311  # noqa: F401  (models: every model registered first)
     from backend.health import bp as health_bp

@@ -294,3 +294,10 @@ def test_invalid_utf8_in_a_staff_form_is_refused(app, town, sign_in):
         response = admin.client.post("/inbox/admin/areas/new", data=raw, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 422 and "UTF-8" in response.text
     assert _count(Area) == before
+
+
+@pytest.mark.parametrize("url", ["/api/v1/reports/2147483648", "/api/v1/reports/99999999999999999999/support",
+                                 "/api/v1/tasks/9223372036854775808/claim"])
+def test_ids_beyond_the_database_range_are_not_found_in_json(client, token, url):
+    method = client.get if url.endswith(("8", "48")) and "/claim" not in url and "/support" not in url else client.post
+    assert api_error(method(url, headers=bearer(token)), 404)["code"] == "not_found"
