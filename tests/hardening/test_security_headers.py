@@ -1,8 +1,13 @@
 """Every web page carries the security headers; no page has an inline script the CSP would
 have to allow; the staff session cookie is HttpOnly, SameSite and (over HTTPS) Secure."""
 import re
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.inbox.conftest import CHROMIUM_FLAGS
 
 from tests.staff_city import PASSWORD, StaffClient
 
@@ -109,28 +114,34 @@ def test_over_https_the_session_cookie_is_secure(app, town, monkeypatch):
             assert "httponly" in attributes, name
 
 
-@pytest.mark.browser
-def test_swagger_ui_works_under_the_csp(live_server):
-    from pathlib import Path
+OUT = Path(__file__).resolve().parents[2] / "test-output" / "hardening"
 
-    from playwright.sync_api import sync_playwright
 
-    from tests.inbox.conftest import CHROMIUM_FLAGS
-
-    out = Path(__file__).resolve().parents[2] / "test-output" / "hardening"
-    out.mkdir(parents=True, exist_ok=True)
-    violations, spec_loaded = [], []
+@contextmanager
+def csp_watched_page(viewport: dict):
+    """A Chromium page; yields it with the list its CSP violations are collected in."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    violations: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1200})
+        page = browser.new_page(viewport=viewport)
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        try:
+            yield page, violations
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_swagger_ui_works_under_the_csp(live_server):
+    spec_loaded = []
+    with csp_watched_page({"width": 1280, "height": 1200}) as (page, violations):
         page.on("response", lambda r: spec_loaded.append(r.status) if r.url.endswith("/openapi.json") else None)
         response = page.goto(f"{live_server}/api/v1/docs")
         assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_selector(".opblock-summary-path", timeout=20_000)
         paths = page.locator(".opblock-summary-path").all_inner_texts()
-        page.screenshot(path=str(out / "swagger-ui-under-csp.png"))
-        browser.close()
+        page.screenshot(path=str(OUT / "swagger-ui-under-csp.png"))
     assert spec_loaded == [200]
     assert any("/api/v1/reports" in p for p in paths)
     assert not violations, violations
@@ -138,24 +149,11 @@ def test_swagger_ui_works_under_the_csp(live_server):
 
 @pytest.mark.browser
 def test_the_public_maps_start_under_the_csp(live_server, town):
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    from tests.inbox.conftest import CHROMIUM_FLAGS
-
-    out = Path(__file__).resolve().parents[2] / "test-output" / "hardening"
-    out.mkdir(parents=True, exist_ok=True)
-    violations = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    with csp_watched_page({"width": 1280, "height": 900}) as (page, violations):
         page.goto(f"{live_server}/r/{town['road_report'].id}")
         page.wait_for_selector("#report-map .leaflet-marker-icon, #report-map .leaflet-interactive", timeout=20_000)
-        page.screenshot(path=str(out / "public-report-under-csp.png"))
+        page.screenshot(path=str(OUT / "public-report-under-csp.png"))
         page.goto(f"{live_server}/explore")
         page.wait_for_function("() => document.getElementById('map').dataset.loads >= 1", timeout=20_000)
-        page.screenshot(path=str(out / "explore-under-csp.png"))
-        browser.close()
+        page.screenshot(path=str(OUT / "explore-under-csp.png"))
     assert not violations, violations
