@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 
 from backend import config as settings
+from backend import database_ids, secret_logging, security_headers, text_input
 from backend.extensions import babel, db, migrate
 from backend.i18n import select_locale
 
@@ -13,10 +14,13 @@ from backend.i18n import select_locale
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.load(overrides))
+    secret_logging.quiet_url_loggers()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    text_input.init_app(app)
+    database_ids.init_app(app)
 
     from backend import api, inbox, models, open311  # noqa: F401  (models: every model registered first)
     from backend.health import bp as health_bp
@@ -27,4 +31,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     open311.init_app(app)
     inbox.init_app(app)
     app.register_blueprint(public_bp)
+    security_headers.init_app(app)
     return app

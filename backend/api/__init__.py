@@ -5,7 +5,7 @@ swagger-ui-bundle package, served at /api/v1/docs/assets/).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, send_from_directory
+from flask import Blueprint, Flask, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
@@ -23,11 +23,22 @@ class CitizenApi(Api):
         # pages) in JSON: our handlers are registered on the API's blueprints only.
         pass
 
+    def _openapi_swagger_ui(self):
+        # Our page instead of flask-smorest's, whose inline script the CSP would block.
+        return render_template(
+            "api/swagger_ui.html",
+            title=self.spec.title,
+            spec_url=url_for("api-docs.openapi_json"),
+            swagger_ui_url=self._swagger_ui_url,
+            swagger_ui_config=self.config.get("OPENAPI_SWAGGER_UI_CONFIG", {}),
+        )
+
 
 DESCRIPTION = ("The CrowdGov citizen API used by the mobile app and the bot. "
                "Errors are {code, message, fields?}; messages follow Accept-Language.")
 
-assets = Blueprint("api_docs_assets", __name__)
+assets = Blueprint("api_docs_assets", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/api/v1/docs/static")
 
 
 @assets.get("/api/v1/docs/assets/<path:name>")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import flask_babel
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import DomainError
+from backend import text_input
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
@@ -58,8 +59,17 @@ def _domain_error(error: DomainError):
     return error_response(error.status, error.code, error.message, error.fields)
 
 
+def _too_deep(error: RecursionError):
+    # Only a request body nested deeper than the JSON parser's recursion limit gets here as a 400.
+    if request.is_json:
+        return error_response(400, "invalid_json", _("The JSON body is nested too deeply."), {"body": "too deep"})
+    raise error
+
+
 def register(bp: Blueprint) -> None:
     # The language is chosen per request (Accept-Language), never carried over from an earlier one.
     bp.before_request(flask_babel.refresh)
+    bp.before_request(text_input.refuse_bad_text)
+    bp.register_error_handler(RecursionError, _too_deep)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(DomainError, _domain_error)

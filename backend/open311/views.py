@@ -11,6 +11,7 @@ from backend.api.limits import limiter
 from backend.city import service as city
 from backend.open311 import service
 from backend.open311.formats import FORMATS, Open311Error, error, respond
+from backend.text_input import bad_text_field
 
 bp = Blueprint("open311", __name__, url_prefix="/open311")
 bp.before_request(flask_babel.refresh)
@@ -23,6 +24,13 @@ def _format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Open311Error(404, f"format {fmt[:10]!r} not supported: use json or xml")
     return fmt
+
+
+@bp.before_request
+def _refuse_bad_text() -> None:
+    field = bad_text_field()
+    if field is not None:
+        raise Open311Error(400, f"{field[:40]}: text must be UTF-8 without NUL characters")
 
 
 @bp.errorhandler(Open311Error)

@@ -41,7 +41,7 @@ def test_swagger_ui_is_served_from_the_package_without_a_cdn(client):
     assert "//" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))  # nothing from another host
     assert set(re.findall(r'(?:src|href)="([^"]*)"', html)) == {
         "/api/v1/docs/assets/swagger-ui.css", "/api/v1/docs/assets/swagger-ui-standalone-preset.js",
-        "/api/v1/docs/assets/swagger-ui-bundle.js"}
+        "/api/v1/docs/assets/swagger-ui-bundle.js", "/api/v1/docs/static/swagger-start.js"}
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.data) > 100_000
     assert client.get("/api/v1/docs/assets/swagger-ui.css").status_code == 200

@@ -34,7 +34,7 @@ def _shot(page, name, full_page=False):
 
 
 def _loaded_after(page, loads: int) -> None:
-    page.wait_for_function(f"Number(document.getElementById('map').dataset.loads || 0) > {loads}")
+    page.wait_for_function(f"() => Number(document.getElementById('map').dataset.loads || 0) > {loads}")
 
 
 def _loads(page) -> int:
@@ -51,7 +51,7 @@ def test_the_map_draws_clusters_and_areas_filters_change_them_and_a_click_opens_
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server}/explore?lang=en")
     _loaded_after(page, 0)
-    page.wait_for_function("document.querySelectorAll('path.cg-area').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('path.cg-area').length === 3")
     assert page.locator(".cg-cluster").count() > 1
     assert _drawn(page) == int(page.get_attribute("#map", "data-total")) == len(public)
     assert "160 reports" in page.inner_text("#map-total")
@@ -79,7 +79,7 @@ def test_the_map_draws_clusters_and_areas_filters_change_them_and_a_click_opens_
     loads = _loads(page)
     page.evaluate(f"document.getElementById('map')._crowdmap.map.setView([{lat}, {long}], 18)")
     _loaded_after(page, loads)
-    page.wait_for_function("document.getElementById('map').dataset.mode === 'points'")
+    page.wait_for_function("() => document.getElementById('map').dataset.mode === 'points'")
     marker = page.locator(f".cg-point[title='#{target.id}']")
     marker.click()
     card = page.locator(".cg-card")
@@ -131,7 +131,7 @@ def test_the_demo_city_in_the_browser(live_server, page, errors):
     _shot(page, "demo-home", full_page=True)
     page.goto(f"{live_server}/explore?lang=zh_Hans")
     _loaded_after(page, 0)
-    page.wait_for_function("document.querySelectorAll('path.cg-area').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('path.cg-area').length > 0")
     assert int(page.get_attribute("#map", "data-total")) == db.session.query(Report).filter(Report.hidden.is_(False)).count()
     _shot(page, "demo-explore")
     page.goto(f"{live_server}/stats?lang=zh_Hans")
