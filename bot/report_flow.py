@@ -15,12 +15,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot import report_finish as finish
 from bot import report_steps as steps
+from bot import task_session
 from bot.report_draft import (ATTRIBUTE, CANCEL_WORDS, CATEGORY, CONFIRM, DESCRIPTION, DUPLICATES, EDIT, HINTS,
                               LOCATION, NEW_MESSAGES, PHOTOS, busy, buttons_for, cancel, stale)
 from bot.session import reply, texts
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    if context.user_data.get("task"):  # /tasks is under way: it comes first, like a report does
+        await task_session.busy(update, context)
+        return ConversationHandler.END
     context.user_data["draft"] = {"nonce": secrets.token_hex(3), "attributes": {}, "photos": []}
     return await steps.ask_location(update, context)
 

@@ -74,12 +74,6 @@ def test_privacy_export_and_delete_with_confirmation(telegram, bot, city):
     assert db.session.scalars(select(Citizen.deleted_at)).one() is not None
 
 
-def test_points_and_tasks_are_coming(telegram, bot):
-    chat = Chat(telegram, 8001, "zh-hans")
-    chat.send("/points", expect="即将推出")
-    Chat(telegram, 8002, "en").send("/tasks", expect="Coming soon")
-
-
 def test_a_report_in_chinese(telegram, bot, city):
     chat = Chat(telegram, 8003, "zh-hans")
     chat.send("/report", expect="问题在哪里？")
