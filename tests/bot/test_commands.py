@@ -112,5 +112,9 @@ def test_a_user_who_blocked_the_bot_is_reached_again_after_start(telegram, bot, 
     reports.transition(report, ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF)
     outbox.commit()
     run_jobs()
-    assert chat.messages[-1]["text"].splitlines()[1] == "City Roads Bureau has acknowledged it."
-    assert len(chat.messages) == before + 2  # the welcome and the new status, nothing from the blocked time
+    new = [m["text"] for m in chat.messages[before:]]
+    # The welcome and the new status (and the first-report badge it earns), nothing from the blocked time.
+    assert [t.splitlines()[1] for t in new if not t.startswith("New badge")] == [
+        "Send /report to tell the city about a problem — a pothole, a broken light, rubbish.",
+        "City Roads Bureau has acknowledged it."]
+    assert len(new) == 3

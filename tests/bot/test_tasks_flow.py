@@ -121,3 +121,26 @@ def test_no_tasks_nearby_is_said(telegram, bot, city):
     chat.send("/tasks", expect="Where are you?")
     chat.location(*INSIDE, expect="There are no tasks near you right now")
     chat.send("/cancel", expect="There is nothing to cancel")
+
+
+def test_points_of_a_newcomer(telegram, bot, city):
+    chat = Chat(telegram, 7004, "en")
+    shown = chat.send("/points", expect="⭐ Your points: 0")
+    assert "Badges: none yet" in shown["text"]
+    assert "Rank: not ranked yet all time · not ranked yet this week" in shown["text"]
+    assert "░░░░░░░░░░ 0%" in shown["text"]
+
+
+def test_a_task_survives_a_restart_of_the_bot(bot, bot_settings, telegram, city, run_jobs):
+    from tests.bot.conftest import BotRunner
+
+    reported(run_jobs)
+    chat = Chat(telegram, 7001, "en")
+    open_task(chat)
+    bot.stop()
+    restarted = BotRunner(bot_settings).start()
+    try:
+        chat.press("✅ Yes", expect="send a photo")
+        chat.press("Skip photo", expect="Your answer was accepted")
+    finally:
+        restarted.stop()
