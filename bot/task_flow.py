@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Con
 from telegram.warnings import PTBUserWarning
 
 from bot.api_client import ApiError
+from bot.guided_flow import hinter, show_page
 from bot.report_draft import CANCEL_WORDS, NEW_MESSAGES
 from bot.session import api, as_citizen, language, reply, texts
 from bot.task_session import (HELD, HINTS, LIST, LOCATION, PAGE_SIZE, PHOTO, VERDICT, busy, button, buttons_for,
@@ -81,26 +82,15 @@ async def show_tasks(update: Update, context: ContextTypes.DEFAULT_TYPE, page: i
         await reply(update, _("There are no tasks near you right now. Try again later or somewhere else."),
                     reply_markup=ReplyKeyboardRemove())
         return ConversationHandler.END
-    pages = -(-len(tasks) // PAGE_SIZE)
-    page = max(0, min(page, pages - 1))
-    rows = []
-    for task in tasks[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
-        label = " · ".join(x for x in (("✋ " if task.get("claimed_by_me") else "") + task_title(_, task),
-                                       distance_text(_, task.get("distance_m")),
-                                       _("+%(n)s points") % {"n": task["reward"]}) if x)
-        rows.append([button(current, label, "c", str(task["id"]))])
-    nav = []
-    if page > 0:
-        nav.append(button(current, _("◀ Previous"), "p", str(page - 1)))
-    if page < pages - 1:
-        nav.append(button(current, _("More ▶"), "p", str(page + 1)))
-    if nav:
-        rows.append(nav)
-    text = _("Tasks near you — choose one to take it:") + (f" ({page + 1}/{pages})" if pages > 1 else "")
-    if edit and update.callback_query:
-        await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
-    else:
-        await reply(update, text, reply_markup=InlineKeyboardMarkup(rows))
+    def label(task: dict) -> str:
+        return " · ".join(x for x in (("✋ " if task.get("claimed_by_me") else "") + task_title(_, task),
+                                      distance_text(_, task.get("distance_m")),
+                                      _("+%(n)s points") % {"n": task["reward"]}) if x)
+
+    await show_page(update, context, tasks, page, PAGE_SIZE,
+                    lambda shown: [[button(current, label(t), "c", str(t["id"]))] for t in shown],
+                    lambda text, to: button(current, text, "p", str(to)),
+                    _("Tasks near you — choose one to take it:"), edit)
     return LIST
 
 
@@ -253,20 +243,7 @@ async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, photo:
 
 
 # --- wiring -----------------------------------------------------------------------------
-async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, state: str) -> str:
-    _ = texts(update, context)
-    await reply(update, _("I did not understand that.") + " " + _(HINTS[state]))
-    if state == LOCATION:
-        return await ask_location(update, context, again=True)
-    return state
-
-
-def hint_for(state: str):
-    async def hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-        return await _hint(update, context, state)
-    return hint
-
-
+hint_for = hinter(HINTS, LOCATION, ask_location)
 BUTTONS = {LIST: on_list_button, HELD: on_held_button, VERDICT: on_verdict_button, PHOTO: on_photo_button}
 
 

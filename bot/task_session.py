@@ -10,7 +10,8 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.api_client import ApiError
 from bot.report_draft import N_
-from bot.session import api, as_citizen, language, refuse_button, reply, texts
+from bot.guided_flow import earlier_step, make_button, router
+from bot.session import api, as_citizen, language, reply, texts
 
 LOCATION, LIST, HELD, VERDICT, PHOTO = "t_location", "t_list", "t_held", "t_verdict", "t_photo"
 PAGE_SIZE = 5
@@ -32,7 +33,7 @@ def session(context: ContextTypes.DEFAULT_TYPE) -> dict:
 
 
 def button(session: dict, label: str, action: str, arg: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=f"t:{session['nonce']}:{action}:{arg}"[:64])
+    return make_button("t", session, label, action, arg)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -53,10 +54,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = texts(update, context)
-    await refuse_button(update, context,
-                        _("That button belongs to an earlier step. Please use the latest message, or /cancel."))
+stale = earlier_step
 
 
 async def busy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,21 +63,4 @@ async def busy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, _("You are in the middle of a task. Finish it, or send /cancel first."))
 
 
-def parse(update: Update, context: ContextTypes.DEFAULT_TYPE, state: str) -> tuple[str, str] | None:
-    """(action, arg) of a button valid for this session and step, else None."""
-    parts = (update.callback_query.data or "").split(":", 3)
-    current = context.user_data.get("task") or {}
-    if len(parts) != 4 or parts[0] != "t" or parts[1] != current.get("nonce") or parts[2] not in ACTIONS.get(state, ()):
-        return None
-    return parts[2], parts[3]
-
-
-def buttons_for(state: str, handler):
-    async def route(update: Update, context: ContextTypes.DEFAULT_TYPE):
-        parsed = parse(update, context, state)
-        if parsed is None:
-            await stale(update, context)
-            return state
-        await update.callback_query.answer()
-        return await handler(update, context, *parsed)
-    return route
+buttons_for = router("t", "task", ACTIONS)

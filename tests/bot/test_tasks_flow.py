@@ -144,3 +144,18 @@ def test_a_task_survives_a_restart_of_the_bot(bot, bot_settings, telegram, city,
         chat.press("Skip photo", expect="Your answer was accepted")
     finally:
         restarted.stop()
+
+
+def test_many_tasks_are_paged_nearest_first(telegram, bot, city, run_jobs):
+    for n in range(7):
+        reported(run_jobs, lat=NEAR[0] + n * 0.001, description=f"hole {n}", reporter_chat=6100 + n)
+    chat = Chat(telegram, 7001, "en")
+    chat.send("/tasks", expect="Where are you?")
+    page1 = chat.location(*INSIDE, expect="Tasks near you — choose one to take it: (1/2)")
+    assert len([b for b in telegram.buttons(page1) if b[0].startswith("Check:")]) == 5
+    chat.press("More ▶", expect="(2/2)")
+    page2 = chat.messages[-1]
+    assert page2["method"] == "editMessageText"
+    tasks = [b for b in telegram.buttons(page2) if b[0].startswith("Check:")]
+    assert len(tasks) == 2
+    chat.press(tasks[-1][0], expect="hole 6")
