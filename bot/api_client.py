@@ -94,3 +94,35 @@ class ApiClient:
 
     async def delete_me(self, token: str, language: str) -> None:
         await self._call("DELETE", "/me", token=token, language=language)
+
+    # --- micro-tasks and points ----------------------------------------------------------
+    async def tasks_nearby(self, token: str, lat: float, long: float, language: str) -> list[dict]:
+        return await self._call("GET", "/tasks/nearby", token=token, language=language,
+                                params={"lat": lat, "long": long})
+
+    async def claimed_task(self, token: str, language: str) -> dict | None:
+        """The live claim, or None when the citizen holds no task."""
+        try:
+            return await self._call("GET", "/tasks/claimed", token=token, language=language)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    async def claim(self, token: str, task_id: int, language: str) -> dict:
+        return await self._call("POST", f"/tasks/{task_id}/claim", token=token, language=language)
+
+    async def release(self, token: str, task_id: int, language: str) -> dict:
+        return await self._call("POST", f"/tasks/{task_id}/release", token=token, language=language)
+
+    async def answer_task(self, token: str, task_id: int, language: str, verdict: str, lat: float | None,
+                          long: float | None, photo: bytes | None = None) -> dict:
+        fields = {"verdict": verdict, "lat": lat, "long": long}
+        if photo is None:
+            return await self._call("POST", f"/tasks/{task_id}/answer", token=token, language=language, json=fields)
+        data = {k: str(v) for k, v in fields.items() if v is not None}
+        return await self._call("POST", f"/tasks/{task_id}/answer", token=token, language=language, data=data,
+                                files=[("photo", ("answer.jpg", photo, "image/jpeg"))])
+
+    async def my_points(self, token: str, language: str) -> dict:
+        return await self._call("GET", "/me/points", token=token, language=language)

@@ -6,7 +6,7 @@ import logging
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
-from bot import commands, report_flow
+from bot import commands, report_flow, task_flow
 from bot.api_client import ApiClient
 from bot.i18n import translator
 from bot.persistence import RedisPersistence
@@ -19,10 +19,12 @@ def build(settings: BotSettings) -> Application:
     async def post_init(application: Application) -> None:
         application.bot_data["api"] = ApiClient(settings.api_url, settings.channel_secret)
         application.bot_data["default_language"] = settings.default_language
+        application.bot_data["public_url"] = settings.public_url or settings.api_url
         for lang, code in (("en", "en"), ("zh_Hans", "zh")):
             _ = translator(lang)
             await application.bot.set_my_commands([
                 BotCommand("report", _("Report a problem")), BotCommand("my", _("My reports")),
+                BotCommand("tasks", _("Tasks near me")), BotCommand("points", _("My points")),
                 BotCommand("language", _("Language")), BotCommand("privacy", _("My data")),
                 BotCommand("cancel", _("Cancel")), BotCommand("help", _("Help"))], language_code=code)
 
@@ -37,6 +39,7 @@ def build(settings: BotSettings) -> Application:
                    .post_init(post_init).post_shutdown(post_shutdown)
                    .build())
     application.add_handler(report_flow.conversation())
+    application.add_handler(task_flow.conversation())
     for handler in commands.handlers():
         application.add_handler(handler)
     application.add_error_handler(commands.on_error)

@@ -1,5 +1,5 @@
-"""Everything outside the report flow: /start (with deep links), /help, /my, /privacy,
-/language, /points, /tasks, stale buttons, anything else, and the error handler."""
+"""Everything outside the report and task flows: /start (with deep links), /help, /my, /privacy,
+/language, /points, stale buttons, anything else, and the error handler."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.api_client import ApiError
 from bot.i18n import LANGUAGES, translator
+from bot.points import points_command
 from bot.session import api, as_citizen, fresh_login, language, refuse_button, reply, texts
 from bot.wording import status_card, status_name
 
@@ -33,6 +34,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     _ = texts(update, context)
     await reply(update, "\n".join([
         _("/report — report a problem"), _("/my — my reports and their status"),
+        _("/tasks — check reports near me and earn points"), _("/points — my points, level, badges and rank"),
         _("/language — 中文 / English"), _("/privacy — what we keep, export or delete my data"),
         _("/cancel — stop what you are doing"),
     ]))
@@ -150,11 +152,6 @@ async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, _("From now on I will speak English."))
 
 
-async def coming_soon(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = texts(update, context)
-    await reply(update, _("Coming soon: points and micro-tasks are on their way."))
-
-
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = texts(update, context)
     await reply(update, _("There is nothing to cancel. Send /report to report a problem."))
@@ -195,7 +192,7 @@ def handlers() -> list:
         CommandHandler("my", my_command),
         CommandHandler("privacy", privacy),
         CommandHandler("language", language_command),
-        CommandHandler(["points", "tasks"], coming_soon),
+        CommandHandler("points", points_command),
         CommandHandler("cancel", nothing_to_cancel),
         CallbackQueryHandler(my_page_button, pattern=r"^my:\d+$"),
         CallbackQueryHandler(privacy_button, pattern=r"^pv:(export|delete|delete-yes|delete-no)$"),

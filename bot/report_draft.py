@@ -8,7 +8,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes, ConversationHandler, filters
 
-from bot.session import refuse_button, reply, texts
+from bot.guided_flow import earlier_step, make_button, router
+from bot.session import reply, texts
 
 LOCATION, CATEGORY, ATTRIBUTE, PHOTOS, DESCRIPTION, DUPLICATES, CONFIRM, EDIT = (
     "location", "category", "attribute", "photos", "description", "duplicates", "confirm", "edit")
@@ -26,7 +27,7 @@ def draft(context: ContextTypes.DEFAULT_TYPE) -> dict:
 
 
 def button(draft: dict, label: str, action: str, arg: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=f"r:{draft['nonce']}:{action}:{arg}"[:64])
+    return make_button("r", draft, label, action, arg)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -56,11 +57,7 @@ HINTS = {
 }
 
 
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button from an earlier draft or step (or from before a restart): say so, change nothing."""
-    _ = texts(update, context)
-    await refuse_button(update, context,
-                        _("That button belongs to an earlier step. Please use the latest message, or /cancel."))
+stale = earlier_step
 
 
 async def busy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,21 +66,4 @@ async def busy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, _("You are in the middle of a report. Finish it, or send /cancel first."))
 
 
-def parse(update: Update, context: ContextTypes.DEFAULT_TYPE, state: str) -> tuple[str, str] | None:
-    """(action, arg) of a button valid for this draft and step, else None."""
-    parts = (update.callback_query.data or "").split(":", 3)
-    draft = context.user_data.get("draft") or {}
-    if len(parts) != 4 or parts[0] != "r" or parts[1] != draft.get("nonce") or parts[2] not in ACTIONS.get(state, ()):
-        return None
-    return parts[2], parts[3]
-
-
-def buttons_for(state: str, handler):
-    async def route(update: Update, context: ContextTypes.DEFAULT_TYPE):
-        parsed = parse(update, context, state)
-        if parsed is None:
-            await stale(update, context)
-            return state
-        await update.callback_query.answer()
-        return await handler(update, context, *parsed)
-    return route
+buttons_for = router("r", "draft", ACTIONS)

@@ -15,28 +15,18 @@ from telegram.warnings import PTBUserWarning
 
 from bot import report_finish as finish
 from bot import report_steps as steps
+from bot import task_session
+from bot.guided_flow import hinter
 from bot.report_draft import (ATTRIBUTE, CANCEL_WORDS, CATEGORY, CONFIRM, DESCRIPTION, DUPLICATES, EDIT, HINTS,
                               LOCATION, NEW_MESSAGES, PHOTOS, busy, buttons_for, cancel, stale)
-from bot.session import reply, texts
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    if context.user_data.get("task"):  # /tasks is under way: it comes first, like a report does
+        await task_session.busy(update, context)
+        return ConversationHandler.END
     context.user_data["draft"] = {"nonce": secrets.token_hex(3), "attributes": {}, "photos": []}
     return await steps.ask_location(update, context)
-
-
-async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE, state: str) -> str:
-    _ = texts(update, context)
-    await reply(update, _("I did not understand that.") + " " + _(HINTS[state]))
-    if state == LOCATION:
-        return await steps.ask_location(update, context, again=True)
-    return state
-
-
-def hint_for(state: str):
-    async def hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-        return await _hint(update, context, state)
-    return hint
 
 
 TEXT_ANSWER = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
@@ -80,6 +70,7 @@ def _conversation(state) -> ConversationHandler:
     )
 
 
+hint_for = hinter(HINTS, LOCATION, steps.ask_location)
 BUTTONS = {CATEGORY: steps.on_category_button, ATTRIBUTE: steps.on_attribute_button, PHOTOS: steps.on_photos_button,
            DESCRIPTION: steps.on_description_button, DUPLICATES: finish.on_duplicate_button, CONFIRM: finish.on_confirm_button,
            EDIT: finish.on_edit_button}

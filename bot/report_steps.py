@@ -6,6 +6,7 @@ from telegram.ext import ContextTypes
 
 from bot import report_finish as finish
 from bot.api_client import ApiError
+from bot.guided_flow import show_page
 from bot.report_draft import (ATTRIBUTE, CATEGORY, DESCRIPTION, LOCATION, MAX_PHOTOS, PAGE_SIZE, PHOTOS, button,
                               draft as _draft, stale)
 from bot.session import api, language, reply, texts
@@ -61,22 +62,10 @@ async def show_categories(update: Update, context: ContextTypes.DEFAULT_TYPE, pa
     _ = texts(update, context)
     draft = _draft(context)
     categories = await _categories(update, context)
-    pages = max(1, -(-len(categories) // PAGE_SIZE))
-    page = max(0, min(page, pages - 1))
-    shown = categories[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    rows = [[button(draft, c["name"], "c", c["code"]) for c in shown[i:i + 2]] for i in range(0, len(shown), 2)]
-    nav = []
-    if page > 0:
-        nav.append(button(draft, _("◀ Previous"), "cp", str(page - 1)))
-    if page < pages - 1:
-        nav.append(button(draft, _("More ▶"), "cp", str(page + 1)))
-    if nav:
-        rows.append(nav)
-    text = _("What kind of problem is it?") + (f" ({page + 1}/{pages})" if pages > 1 else "")
-    if edit and update.callback_query:
-        await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
-    else:
-        await reply(update, text, reply_markup=InlineKeyboardMarkup(rows))
+    await show_page(update, context, categories, page, PAGE_SIZE,
+                    lambda shown: [[button(draft, c["name"], "c", c["code"]) for c in shown[i:i + 2]]
+                                   for i in range(0, len(shown), 2)],
+                    lambda label, to: button(draft, label, "cp", str(to)), _("What kind of problem is it?"), edit)
     return CATEGORY
 
 

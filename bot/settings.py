@@ -17,6 +17,7 @@ class BotSettings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     default_language: str = "zh_Hans"
+    public_url: str = ""  # the public web site (the leaderboard page); API_URL when empty
 
     @property
     def bot_base_url(self) -> str:
@@ -44,4 +45,5 @@ def from_environment(**defaults: str) -> BotSettings:
         webhook_listen=get("WEBHOOK_LISTEN", "127.0.0.1"),
         webhook_port=int(get("WEBHOOK_PORT", "8443")),
         default_language=get("DEFAULT_LANGUAGE", "zh_Hans"),
+        public_url=get("PUBLIC_BASE_URL").rstrip("/"),
     )

@@ -51,7 +51,7 @@ def bot_settings(config):
     from bot.settings import from_environment
 
     names = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "API_URL", "BOT_CHANNEL_SECRET", "REDIS_URL", "WEBHOOK_URL",
-             "WEBHOOK_SECRET")
+             "WEBHOOK_SECRET", "PUBLIC_BASE_URL")
     return from_environment(**{name: str(config.get(name) or "") for name in names},
                             DEFAULT_LANGUAGE=config.get("BABEL_DEFAULT_LOCALE", "zh_Hans"))
 

@@ -76,9 +76,9 @@ def test_a_nearby_report_is_offered_and_supported_and_both_hear_of_its_progress(
     for n in db.session.scalars(select(Notification).where(Notification.event_id == report.events[-1].id)):
         assert delivery.push(n.id) == "sent"
     run_jobs()
-    # The reporter's first-report badge is pushed too (tests/feedback/test_push.py); here: the report's messages.
-    new_zh = [m for m in telegram.messages_to(6001)[pushed_before[6001]:] if "CG-" in m["text"].splitlines()[0]]
-    new_en = chat.messages[pushed_before[7001]:]
+    # Report notifications only: the reporter's first-report badge is the incentives area's message.
+    new_zh = [m for m in telegram.messages_to(6001)[pushed_before[6001]:] if "\n" in m["text"]]
+    new_en = [m for m in chat.messages[pushed_before[7001]:] if "\n" in m["text"]]
     assert [m["text"].splitlines()[1] for m in new_zh] == ["市道路管理局已受理。"]
     assert [m["text"].splitlines()[:2] for m in new_en] == [
         [f"A report you support: CG-{existing.id:06d} · Pothole", "City Roads Bureau has acknowledged it."]]
