@@ -46,16 +46,17 @@ def test_the_city_map_draws_clusters_and_areas_and_a_card_opens_the_inbox_page(t
     page.set_viewport_size({"width": 1366, "height": 900})
     _login(page, live, town["coordinator"].email)
     page.get_by_role("link", name="City map").click()
-    page.wait_for_function("Number(document.getElementById('map').dataset.loads || 0) > 0")
-    page.wait_for_function("document.querySelectorAll('path.cg-area').length === 2")
+    page.wait_for_url("**/inbox/map")
+    page.wait_for_function("() => Number(document.getElementById('map').dataset.loads || 0) > 0")
+    page.wait_for_function("() => document.querySelectorAll('path.cg-area').length === 2")
     assert page.locator(".cg-cluster").count() > 1
     assert page.get_attribute("#map", "data-total") == "38"
     _shot(page, "01-city-map-clusters-and-areas")
 
     target = town["road_report"]
     lat, long = coordinates(target)
-    page.evaluate(f"document.getElementById('map')._crowdmap.map.setView([{lat}, {long}], 18)")
-    page.wait_for_function("document.getElementById('map').dataset.mode === 'points'")
+    page.evaluate("([lat, long]) => document.getElementById('map')._crowdmap.map.setView([lat, long], 18)", [lat, long])
+    page.wait_for_function("() => document.getElementById('map').dataset.mode === 'points'")
     page.locator(f".cg-point[title='#{target.id}']").click()
     card = page.locator(".cg-card")
     card.wait_for()
