@@ -11,6 +11,7 @@ from backend.clock import set_clock
 from backend.extensions import db
 from backend.jobqueue import redis_connection
 from backend.worker import make_worker
+from tests.live_server import browser_type_launch_args, live_server  # noqa: F401  (fixtures)
 from tests.services import RedisServer, TestDatabase
 
 

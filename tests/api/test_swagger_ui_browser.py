@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from tests.live_server import CHROMIUM, CHROMIUM_FLAGS
+
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "api"
 
 
@@ -14,7 +14,7 @@ def test_swagger_ui_renders_every_operation(live_server):
     OUT.mkdir(parents=True, exist_ok=True)
     requested = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{live_server}/api/v1/docs")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.inbox.conftest import CHROMIUM_FLAGS
+from tests.live_server import CHROMIUM, CHROMIUM_FLAGS
 
 from tests.staff_city import PASSWORD, StaffClient
 
@@ -123,7 +123,7 @@ def csp_watched_page(viewport: dict):
     OUT.mkdir(parents=True, exist_ok=True)
     violations: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport=viewport)
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         try:
