@@ -117,7 +117,7 @@ def report(report_id: int):
     photos = list(db.session.scalars(select(Attachment).where(Attachment.report_id == found.id).order_by(Attachment.id)))
     supporters = db.session.scalar(select(db.func.count()).select_from(Supporter).where(Supporter.report_id == found.id))
     duplicates = nearby.possible_duplicates(found) if found.status not in nearby.DEAD else []
-    held = reports._has_event(found, reports.EventKind.HELD) and not reports._has_event(found, reports.EventKind.RELEASED)
+    held = reports.is_held(found)
     return render_template(
         "inbox/report.html", report=found, lat=lat, long=long, photos=photos, supporters=supporters,
         nearby_points=[{"id": r.id, "lat": la, "long": lo, "status": r.status.value, "url": url_for("inbox.report", report_id=r.id)}

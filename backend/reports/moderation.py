@@ -23,7 +23,7 @@ REDACTED = "[…]"
 
 
 def _moderated(staff: StaffUser, report, what: str, data: dict) -> ReportEvent:
-    return reports._event(report, EventKind.MODERATED, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
+    return reports.record_event(report, EventKind.MODERATED, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                           public=False, note=what, data=data)
 
 
@@ -106,10 +106,9 @@ def release(staff: StaffUser, report_id: int) -> ReportEvent:
     """Let a held report be routed like any other (through the outbox, as at intake)."""
     require_city_wide(staff)
     report = report_for(staff, report_id)
-    if report.status != ReportStatus.SUBMITTED or not reports._has_event(report, EventKind.HELD) \
-            or reports._has_event(report, EventKind.RELEASED):
+    if not reports.is_held(report):
         raise Conflict("not_held", _("This report is not held for review."))
-    event = reports._event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
+    event = reports.record_event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
     audit.record(staff, "report.release", "report", report.id, after={"event_id": event.id})
     outbox.add(reports.ROUTE_JOB, report_id=report.id)
     outbox.commit()

@@ -84,7 +84,7 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     report.created_at = report.updated_at = now
     db.session.add(report)
     db.session.flush()
-    _event(report, EventKind.SUBMITTED, to_status=ReportStatus.SUBMITTED, actor_type=ActorType.CITIZEN,
+    record_event(report, EventKind.SUBMITTED, to_status=ReportStatus.SUBMITTED, actor_type=ActorType.CITIZEN,
            actor_citizen_id=reporter.id if reporter else None)
     if checked:
         photo_store.attach(report, checked)
@@ -94,7 +94,7 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     return report
 
 
-def _event(report: Report, kind: EventKind, *, actor_type: ActorType = ActorType.SYSTEM, public: bool = True,
+def record_event(report: Report, kind: EventKind, *, actor_type: ActorType = ActorType.SYSTEM, public: bool = True,
            note: str = "", from_status: ReportStatus | None = None, to_status: ReportStatus | None = None,
            actor_staff_id: int | None = None, actor_citizen_id: int | None = None, data: dict | None = None) -> ReportEvent:
     event = ReportEvent(report_id=report.id, kind=kind, from_status=from_status, to_status=to_status,
@@ -117,7 +117,7 @@ def transition(report: Report, target: ReportStatus, *, actor_type: ActorType, n
     previous = report.status
     report.status = target
     report.updated_at = utcnow()
-    return _event(report, kind, from_status=previous, to_status=target, actor_type=actor_type, note=note,
+    return record_event(report, kind, from_status=previous, to_status=target, actor_type=actor_type, note=note,
                   public=public, actor_staff_id=actor_staff_id, actor_citizen_id=actor_citizen_id, data=data)
 
 
@@ -148,7 +148,7 @@ def route(report_id: int) -> Report | None:
         already = db.session.scalar(select(exists().where(ReportEvent.report_id == report.id,
                                                           ReportEvent.kind == EventKind.UNROUTED)))
         if not already:
-            _event(report, EventKind.UNROUTED, public=False,
+            record_event(report, EventKind.UNROUTED, public=False,
                    note="No department area covers this place for this category.")
         db.session.commit()
         return report
@@ -160,16 +160,22 @@ def route(report_id: int) -> Report | None:
     return report
 
 
-def _has_event(report: Report, kind: EventKind) -> bool:
+def has_event(report: Report, kind: EventKind) -> bool:
     return bool(db.session.scalar(select(exists().where(ReportEvent.report_id == report.id, ReportEvent.kind == kind))))
+
+
+def is_held(report: Report) -> bool:
+    """Held for review (its reporter is blocked) and not released yet."""
+    return (report.status == ReportStatus.SUBMITTED and has_event(report, EventKind.HELD)
+            and not has_event(report, EventKind.RELEASED))
 
 
 def _held_for_review(report: Report) -> bool:
     """A blocked citizen's report waits for a coordinator (reports.moderation.release) instead of being routed."""
-    if report.reporter is None or not report.reporter.blocked or _has_event(report, EventKind.RELEASED):
+    if report.reporter is None or not report.reporter.blocked or has_event(report, EventKind.RELEASED):
         return False
-    if not _has_event(report, EventKind.HELD):
-        _event(report, EventKind.HELD, public=False, note="The reporter is blocked: held for review.")
+    if not has_event(report, EventKind.HELD):
+        record_event(report, EventKind.HELD, public=False, note="The reporter is blocked: held for review.")
     return True
 
 

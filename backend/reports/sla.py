@@ -49,7 +49,7 @@ def escalate_overdue() -> int:
             db.session.add(SlaEscalation(report_id=report.id, due_at=report.due_at, department_id=report.department_id,
                                          created_at=now))
             overdue_hours = round((now - report.due_at).total_seconds() / 3600, 1)
-            reports._event(report, EventKind.ESCALATED, public=False,
+            reports.record_event(report, EventKind.ESCALATED, public=False,
                            note=f"Overdue by {overdue_hours} h: escalated to the coordinators.",
                            data={"due_at": report.due_at.isoformat(), "overdue_hours": overdue_hours})
         outbox.commit()

@@ -1,7 +1,7 @@
 """What department staff do with a report: acknowledge, work, resolve, reject, merge
 duplicates, hand over, and write notes.
 
-Every action goes through `reports.service.transition()` / `_event()`, so the ReportEvent
+Every action goes through `reports.service.transition()` / `record_event()`, so the ReportEvent
 is stored and `signals.report_event` fires (feedback tells the citizens), and every action
 writes an audit entry in the same transaction. Functions commit unless `commit=False`.
 """
@@ -182,7 +182,7 @@ def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str, *, 
     for s in supporters:
         db.session.delete(s)
     db.session.flush()
-    reports._event(original, EventKind.MERGED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=True,
+    reports.record_event(original, EventKind.MERGED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=True,
                    note=_("Report %(id)s was merged into this one.", id=report.id),
                    data={"from_report": report.id, "citizens": moved})
     _finish(commit)
@@ -206,8 +206,8 @@ def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, not
     before = {"department_id": report.department_id, "status": report.status}
     if report.status == ReportStatus.SUBMITTED:
         require_city_wide(staff)
-        if reports._has_event(report, EventKind.HELD) and not reports._has_event(report, EventKind.RELEASED):
-            reports._event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
+        if reports.is_held(report):
+            reports.record_event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
         report.department_id = department.id
         report.due_at = utcnow() + timedelta(hours=report.category.default_sla_hours)
         event = reports.transition(report, ReportStatus.OPEN, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
@@ -215,7 +215,7 @@ def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, not
     elif report.status in (ReportStatus.OPEN, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS):
         report.department_id = department.id
         report.updated_at = utcnow()
-        event = reports._event(report, EventKind.HANDED_OVER, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
+        event = reports.record_event(report, EventKind.HANDED_OVER, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                                public=True, note=text,
                                data={"from_department_id": before["department_id"], "department_id": department.id})
     else:
@@ -229,7 +229,7 @@ def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, not
 def internal_note(staff: StaffUser, report_id: int, text: str, *, commit: bool = True) -> ReportEvent:
     report = _locked(staff, report_id)
     note = _clean_note(text, required=True)
-    event = reports._event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
+    event = reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                            public=False, note=note)
     audit.record(staff, "report.internal_note", "report", report.id, after={"event_id": event.id, "note": note})
     _finish(commit)
@@ -242,7 +242,7 @@ def public_note(staff: StaffUser, report_id: int, text: str = "", *, template_id
     note, data = public_text(report, text, template_id)
     if not note:
         raise ValidationFailed("note_required", _("Write a note or choose a template."), {"note": _("Write a note.")})
-    event = reports._event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
+    event = reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                            public=True, note=note, data=data)
     audit.record(staff, "report.public_note", "report", report.id, after={"event_id": event.id, "note": note, **data})
     _finish(commit)

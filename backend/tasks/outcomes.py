@@ -56,7 +56,7 @@ def fix_denials(report_id: int) -> int:
 
 def _note(report: Report, note: str, *, public: bool, data: dict) -> None:
     # The reports area records every event through one function; a note changes no status.
-    reports._event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public, note=note, data=data)
+    reports.record_event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public, note=note, data=data)
 
 
 def report_campaign_finding(task: Task) -> Report | None:

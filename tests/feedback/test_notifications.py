@@ -49,8 +49,8 @@ def test_received_routed_and_every_status_reach_the_reporter_and_supporters(city
 def test_public_notes_notify_and_internal_events_do_not(city, telegram):
     reporter = f.telegram_citizen(1001)
     report = reports.submit(category="pothole", lat=31.2, long=121.45, reporter=reporter)
-    reports._event(report, EventKind.NOTE, actor_type=ActorType.STAFF, note="We will look tomorrow")
-    reports._event(report, EventKind.NOTE, actor_type=ActorType.STAFF, note="internal: call contractor", public=False)
+    reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, note="We will look tomorrow")
+    reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, note="internal: call contractor", public=False)
     db.session.commit()
     kinds = [(n.kind, n.payload["note"]) for n in _notes(reporter)]
     assert kinds == [("status", ""), ("note", "We will look tomorrow")]
