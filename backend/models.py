@@ -9,6 +9,7 @@ from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, Point
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter  # noqa: F401
+from backend.reports.map_grid_models import MapGridCell, MapGridChange  # noqa: F401
 from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
 

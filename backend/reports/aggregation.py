@@ -1,23 +1,25 @@
 """The map's data: reports aggregated in PostGIS by zoom level, and the departments' areas.
 
-At city zoom the viewport's reports are counted on a square grid (cells of about
-CELL_PIXELS screen pixels, computed by ST_SnapToGrid); from STREET_ZOOM on, single reports
-are returned. Only the viewport is read (`&&` on the GiST index), and the answer is
+At city zoom reports are counted on a square grid (cells of CELL_PIXELS screen pixels; every cell
+the viewport touches, whole), read from the pre-aggregated grid (`map_grid`) where it can answer;
+from STREET_ZOOM on, single reports are returned, exactly those whose public place is in view. Only the viewport is read (`&&` on the GiST index), and the answer is
 compact arrays, not GeoJSON features, so a million reports stay a few kilobytes.
 Every position is the public one (`disclosure.public_point_sql`): sensitive categories
 are clustered and drawn from their coarsened cell, never from the exact point.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 
 from backend.city.models import Area, Category, Department
 from backend.extensions import db
 from backend.reports.disclosure import public_point_sql
+from backend.reports import map_grid
 from backend.reports.filters import ReportFilters, conditions
 from backend.reports.models import Report
 
@@ -30,14 +32,10 @@ POINT_FIELDS = ["id", "lat", "long", "status", "category", "verified"]
 CLUSTER_FIELDS = ["lat", "long", "count", "gx", "gy"]
 
 
-def cell_size(zoom: int, latitude: float = 0.0) -> tuple[float, float]:
-    """(degrees of longitude, degrees of latitude) of a grid cell at this zoom.
-
-    Web Mercator squeezes latitude degrees by cos(lat); correcting for the viewport's
-    latitude keeps the cells square on screen."""
-    zoom = max(0, min(MAX_ZOOM, zoom))
-    dx = 360.0 / (256 * 2 ** zoom) * CELL_PIXELS
-    return dx, dx * max(0.1, math.cos(math.radians(latitude)))
+def cell_size(zoom: int) -> tuple[float, float]:
+    """(degrees of longitude, degrees of latitude) of a grid cell at this zoom: CELL_PIXELS on screen."""
+    assert 360.0 / 256 * CELL_PIXELS == map_grid.BASE_DX
+    return map_grid.sizes(max(0, min(MAX_ZOOM, zoom)))
 
 
 def _public_point():
@@ -49,25 +47,45 @@ def _base(filters: ReportFilters, *columns: Any):
             .where(*conditions(filters)))
 
 
-def clusters_statement(filters: ReportFilters, zoom: int) -> tuple[Select, float, float]:
-    """The grid query and its cell size (dx, dy) in degrees."""
-    centre_lat = (filters.bbox[1] + filters.bbox[3]) / 2 if filters.bbox else 0.0
-    dx, dy = cell_size(zoom, centre_lat)
+def _live_rows(filters: ReportFilters, zoom: int) -> Select:
+    """(gx, gy, 1, x, y) of every report in the cells of this zoom that the viewport touches."""
+    dx, dy = cell_size(zoom)
+    if filters.bbox:
+        i0, i1, j0, j1 = map_grid.cell_range(filters.bbox, zoom)
+        filters = dataclasses.replace(filters, bbox=(i0 * dx, j0 * dy, (i1 + 1) * dx, (j1 + 1) * dy))
     inner = _base(filters, _public_point().label("p")).subquery()
-    cell = func.ST_SnapToGrid(inner.c.p, 0, 0, dx, dy)
-    stmt = select(func.count(), func.avg(func.ST_Y(inner.c.p)), func.avg(func.ST_X(inner.c.p)),
-                  func.ST_X(cell), func.ST_Y(cell)).group_by(cell)
+    x, y = func.ST_X(inner.c.p), func.ST_Y(inner.c.p)
+    gx, gy = map_grid.cell_of(x, dx), map_grid.cell_of(y, dy)
+    stmt = select(gx.label("gx"), gy.label("gy"), literal(1).label("n"), x.label("sum_x"), y.label("sum_y"))
+    if filters.bbox:
+        # The widened box is closed; its far edges belong to the next cells.
+        stmt = stmt.where(gx <= i1, gy <= j1)
+    return stmt
+
+
+def clusters_statement(filters: ReportFilters, zoom: int) -> tuple[Select, float, float]:
+    """(gx, gy, count, sum of x, sum of y) per cell that the viewport touches, and the cell size (dx, dy).
+
+    The pre-aggregated grid answers what it can (`map_grid.can_answer`); the rest is counted live."""
+    dx, dy = cell_size(zoom)
+    if map_grid.can_answer(filters, zoom):
+        return map_grid.cluster_statement(filters, zoom), dx, dy
+    rows = _live_rows(filters, zoom).subquery()
+    stmt = (select(rows.c.gx, rows.c.gy, func.count(), func.sum(rows.c.sum_x), func.sum(rows.c.sum_y))
+            .group_by(rows.c.gx, rows.c.gy))
     return stmt, dx, dy
 
 
 def clusters(filters: ReportFilters, zoom: int) -> dict[str, Any]:
-    """Grid cells with their report count and the mean public position of their reports."""
+    """Grid cells with their report count and the mean public position of their reports.
+
+    A cell is [gx·dx, (gx+1)·dx) × [gy·dy, (gy+1)·dy) with (dx, dy) = `cell`."""
     stmt, dx, dy = clusters_statement(filters, zoom)
     rows = []
     total = 0
-    for count, lat, long, cell_x, cell_y in db.session.execute(stmt):
+    for gx, gy, count, sum_x, sum_y in db.session.execute(stmt):
         total += count
-        rows.append([round(lat, 5), round(long, 5), count, round(cell_x / dx), round(cell_y / dy)])
+        rows.append([round(sum_y / count, 5), round(sum_x / count, 5), count, gx, gy])
     rows.sort(key=lambda r: -r[2])
     return {"mode": "clusters", "zoom": zoom, "cell": [dx, dy], "total": total,
             "fields": CLUSTER_FIELDS, "clusters": rows}

@@ -33,11 +33,12 @@ def is_public(report: Report) -> bool:
 
 def public_point_sql(location: Any, sensitive: Any) -> Any:
     """The SQL twin of `public_location`, for queries that aggregate or stream many reports:
-    a geometry that is the report's point, or for sensitive categories the centre of its grid cell."""
-    g = COARSE_GRID_DEGREES
-    cell_centre = func.ST_SetSRID(func.ST_MakePoint(func.floor(func.ST_X(location) / g) * g + g / 2,
-                                                    func.floor(func.ST_Y(location) / g) * g + g / 2), 4326)
-    return case((sensitive, cell_centre), else_=location)
+    a geometry that is the report's point, or for sensitive categories the centre of its grid cell.
+
+    `public_coordinate` is a database function (migration 891a7b90e014) because the map grid's
+    trigger needs the same rule; PostgreSQL inlines it."""
+    return func.ST_SetSRID(func.ST_MakePoint(func.public_coordinate(func.ST_X(location), sensitive),
+                                             func.public_coordinate(func.ST_Y(location), sensitive)), 4326)
 
 
 def public_address(report: Report) -> str | None:

@@ -15,3 +15,9 @@ def escalate_overdue() -> int:
     from backend.reports import sla
 
     return sla.escalate_overdue()
+
+
+def fold_map_grid() -> int:
+    from backend.reports import map_grid
+
+    return map_grid.fold()

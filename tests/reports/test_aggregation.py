@@ -85,12 +85,24 @@ def _inside(bbox, lat, long):
     return bbox[0] <= long <= bbox[2] and bbox[1] <= lat <= bbox[3]
 
 
-def test_a_viewport_counts_only_the_reports_whose_public_place_is_inside_it(city):
+def test_a_viewport_shows_the_reports_whose_public_place_is_in_it_and_clusters_whole_cells(city):
+    import math
+
+    from backend.reports import map_grid
+
     bbox = (121.45, 31.20, 121.50, 31.25)
-    inside = [r for r in city["reports"] if not r.hidden and _inside(bbox, *public_location(r))]
+    visible = [r for r in city["reports"] if not r.hidden]
+    inside = [r for r in visible if _inside(bbox, *public_location(r))]
     filters = parse_filters({"bbox": ",".join(map(str, bbox))})
-    for zoom in (10, 13, 16, 18):
+    for zoom in (16, 18):
         assert _drawn(aggregation.map_layer(filters, zoom)) == len(inside)
+    for zoom in (10, 13):
+        # A cluster is a whole cell: the cells the viewport touches are counted whole, never more.
+        i0, i1, j0, j1 = map_grid.cell_range(bbox, zoom)
+        dx, dy = aggregation.cell_size(zoom)
+        touched = [r for r in visible if i0 <= math.floor(public_location(r)[1] / dx) <= i1
+                   and j0 <= math.floor(public_location(r)[0] / dy) <= j1]
+        assert _drawn(aggregation.map_layer(filters, zoom)) == len(touched) >= len(inside)
 
 
 def r_lat(report):

@@ -106,7 +106,8 @@
         var busiest = data.clusters.reduce(function (m, c) { return Math.max(m, c[2]); }, 1);
         data.clusters.forEach(function (c) {
           var share = Math.log(1 + c[2]) / Math.log(1 + busiest);
-          var bounds = [[c[4] * dy - dy / 2, c[3] * dx - dx / 2], [c[4] * dy + dy / 2, c[3] * dx + dx / 2]];
+          // cell [gx·dx, (gx+1)·dx) × [gy·dy, (gy+1)·dy)
+          var bounds = [[c[4] * dy, c[3] * dx], [(c[4] + 1) * dy, (c[3] + 1) * dx]];
           L.rectangle(bounds, {stroke: false, fillColor: heatColour(share), fillOpacity: 0.35 + 0.45 * share,
                                className: 'cg-heat'})
             .bindTooltip(c[2] + ' ' + config.text.reports).addTo(group);
