@@ -255,15 +255,15 @@ def _collect(fake: RecordingTelegram, sent: list[Sent]) -> Outcome:
                    unrouted=len(report_ids) - len(routed_at))
 
 
-def _phase(base: str, fake: RecordingTelegram, people: list[Person], warm: list[Person], *, rate: float,
-           global_per_second: int, seed: int) -> Outcome:
+def _phase(name: str, base: str, fake: RecordingTelegram, people: list[Person], warm: list[Person], *,
+           rate: float, global_per_second: int, seed: int) -> Outcome:
     """Start the workers with this global limit, warm up, run the schedule, wait until all is done."""
     connection = jobqueue.redis_connection()
     # The queue is this benchmark database's own: a scheduler lock left by a killed run is ours to clear.
     connection.delete(f"rq:scheduler-lock:{queue_name()}")
     env = {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.url,
            "TELEGRAM_GLOBAL_PER_SECOND": str(global_per_second)}
-    workers = tuple(crowdgov("worker", log="e2e-worker", **env) for _ in range(WORKERS))
+    workers = tuple(crowdgov("worker", log=f"e2e-{name}-worker-{k}", **env) for k in range(1, WORKERS + 1))
     with running(*workers):
         _settle(workers)
         warm_sent = _submit(base, warm, rate=5, seed=seed + 1)
@@ -289,8 +289,8 @@ def run() -> list[Result]:
     server = serve(port, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.url)
     try:
         wait_healthy(base)
-        main = _phase(base, fake, main_people, warm1, rate=RATE, global_per_second=UNLIMITED, seed=11)
-        backlog = _phase(base, fake, backlog_people, warm2, rate=RATE, global_per_second=30, seed=12)
+        main = _phase("main", base, fake, main_people, warm1, rate=RATE, global_per_second=UNLIMITED, seed=11)
+        backlog = _phase("backlog", base, fake, backlog_people, warm2, rate=RATE, global_per_second=30, seed=12)
     finally:
         stop(server)
         fake.stop()
