@@ -153,6 +153,7 @@ class RecordingTelegram(FakeTelegram):
             with self.cond:
                 self.arrived[payload["result"]["message_id"]] = arrival
                 self.by_chat[str(params.get("chat_id"))].append((arrival, str(params.get("text") or "")))
+                self.cond.notify_all()  # waiters woken by the parent's notify looked before this was noted
         return status, payload
 
     @staticmethod
