@@ -2,12 +2,8 @@
 single-row INSERT rate of the same rows with psycopg (the physical ceiling)."""
 from __future__ import annotations
 
-import os
 import random
-import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 
@@ -21,6 +17,7 @@ from backend.accounts import service as accounts
 from backend.extensions import db
 from bench.common import Result, percentile
 from bench.datagen import EXTENT
+from bench.services import serve, stop, wait_healthy
 
 REQUESTS = 600
 CLIENTS = 6
@@ -33,35 +30,16 @@ def _rows(n: int, seed: int = 3) -> list[dict]:
              "long": rng.uniform(minx + 0.01, maxx - 0.01), "description": "bench pothole"} for _ in range(n)]
 
 
-def _serve(port: int) -> subprocess.Popen:
-    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=current_app.config["REDIS_URL"],
-               RQ_QUEUE=current_app.config["RQ_QUEUE"], API_RATE_LIMIT_REPORTS="1000000 per hour",
-               API_RATE_LIMIT_PER_CITIZEN="1000000 per minute", API_RATE_LIMIT_PER_IP="1000000 per minute")
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    return subprocess.Popen([gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning",
-                             "backend:create_app()"], env=env, start_new_session=True)
-
-
 def run() -> list[Result]:
     citizen = accounts.create_citizen("Bench citizen", "en")
     db.session.flush()
     token = accounts.issue_token(citizen)
     db.session.commit()
     port = embedded_services.free_port()
-    server = _serve(port)
+    server = serve(port)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not come up")
-            threading.Event().wait(0.2)
+        wait_healthy(base)
         rows = _rows(REQUESTS)
         latencies: list[float] = []
         failures: list[int] = []
@@ -88,8 +66,7 @@ def run() -> list[Result]:
             t.join()
         wall = time.perf_counter() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
     raw_url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
     raw_rows = _rows(2000, seed=4)
