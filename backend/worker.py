@@ -27,7 +27,7 @@ class _AppJobs:
 
 
 class AppWorker(_AppJobs, Worker):
-    """Forking worker (production)."""
+    """Forking worker (`crowdgov worker --fork`)."""
 
     def main_work_horse(self, job, queue):
         # The child inherits the parent's pooled connections; sharing them across a
@@ -38,7 +38,7 @@ class AppWorker(_AppJobs, Worker):
 
 
 class AppSimpleWorker(_AppJobs, SimpleWorker):
-    """Non-forking worker (tests and benchmarks)."""
+    """Non-forking worker: `crowdgov worker`, the tests and the benchmarks."""
 
 
 def make_worker(app: Flask, connection: Redis, *, simple: bool = False) -> Worker:

@@ -9,7 +9,8 @@ import time
 from bench.common import SCALE, bench_app, print_table, write_json
 from bench.datagen import ensure_data
 
-BENCHMARKS = ["bench.routing", "bench.nearby", "bench.mapview", "bench.inbox", "bench.leaderboards", "bench.ingest"]
+BENCHMARKS = ["bench.routing", "bench.nearby", "bench.mapview", "bench.inbox", "bench.leaderboards", "bench.ingest",
+              "bench.e2e", "bench.botload"]
 
 
 def main(names: list[str]) -> None:

@@ -26,22 +26,28 @@ def web_command(host: str, port: int, workers: int) -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run until the queue is empty, then stop.")
+@click.option("--fork", is_flag=True, help="Run each job in a forked work horse (isolation at ~1 s per job).")
 @with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run the RQ worker with its scheduler and the periodic jobs."""
+def worker_command(burst: bool, fork: bool) -> None:
+    """Run the RQ worker with its scheduler and the periodic jobs.
+
+    Jobs here are short database and HTTP calls; forking a work horse for each one (and opening its
+    database pool) cost more than the job itself (bench/e2e.py), so jobs run in the worker process,
+    which keeps its pool. Run more `crowdgov worker` processes for more throughput; a killed worker's
+    jobs are abandoned and re-run by the sweeps like a killed work horse's."""
     from backend.extensions import db
     from backend.jobqueue import redis_connection
     from backend.worker import make_worker, start_periodic_thread
 
     app = current_app._get_current_object()
     connection = redis_connection()
-    # The parent never touches the database again; its children open their own pools.
+    # Start from a fresh pool (the CLI's app context may have connected already).
     db.engine.dispose()
     stop = threading.Event()
     if not burst:
         start_periodic_thread(app, connection, stop)
     try:
-        make_worker(app, connection).work(burst=burst, with_scheduler=True)
+        make_worker(app, connection, simple=not fork).work(burst=burst, with_scheduler=True)
     finally:
         stop.set()
 
