@@ -16,9 +16,9 @@ wrong") and updates never answered are counted in the notes.
 
 Baseline, same run, same fake, same updates: the same framework (python-telegram-bot's Application,
 long polling, the builder's defaults) with a one-line echo handler and no API calls, as its own
-process too: the ceiling PTB and this transport allow. With the builder's defaults PTB handles one
-update at a time (concurrent_updates off), in both bots: in the burst, updates/s is about one over
-the time an update takes, its API round trips included. The fake answers with TCP_NODELAY
+process too: the ceiling PTB and this transport allow. The echo bot keeps the builder's defaults
+(one update at a time); the real bot handles up to 32 chats at once, each chat's updates in order
+(bot/update_order.py), so in the burst it is bounded by the API behind it. The fake answers with TCP_NODELAY
 (bench/services.py says why).
 """
 from __future__ import annotations

@@ -11,6 +11,7 @@ from bot.api_client import ApiClient
 from bot.i18n import translator
 from bot.persistence import RedisPersistence
 from bot.settings import BotSettings
+from bot.update_order import PerChatOrder
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def build(settings: BotSettings) -> Application:
     application = (ApplicationBuilder().token(settings.token)
                    .base_url(settings.bot_base_url).base_file_url(settings.file_base_url)
                    .persistence(RedisPersistence(settings.redis_url))
+                   .concurrent_updates(PerChatOrder())
                    .post_init(post_init).post_shutdown(post_shutdown)
                    .build())
     application.add_handler(report_flow.conversation())
