@@ -19,10 +19,13 @@ def main(names: list[str]) -> None:
     results = []
     with app.app_context():
         ensure_data(SCALE)
+        print(f"  data ready: {time.perf_counter() - started:.0f}s", flush=True)
         for name in names or BENCHMARKS:
             module = importlib.import_module(name if name.startswith("bench.") else f"bench.{name}")
             print(f"running {module.__name__} …", flush=True)
+            module_started = time.perf_counter()
             results.extend(module.run())
+            print(f"  {module.__name__}: {time.perf_counter() - module_started:.0f}s", flush=True)
     print()
     print_table(results)
     print(f"\nwritten to {write_json(results)} ({time.perf_counter() - started:.0f}s in all, scale {SCALE})")

@@ -51,32 +51,38 @@ def can_answer(filters: ReportFilters, level: int) -> bool:
             and not filters.include_hidden)
 
 
+def _count_into_cells(source: str) -> str:
+    """SQL that counts the rows (x, y, category_id, status, n) of `source` (a CTE or subquery name)
+    into the cells of every kept level, four ways (grouping sets), adding to what the cells hold."""
+    return f"""
+        INSERT INTO map_grid_cells AS c (level, category_id, status, gx, gy, n, sum_x, sum_y)
+        SELECT level, coalesce(category_id, :all_categories), coalesce(status, :all_statuses), gx, gy,
+               sum(n), sum(n * x), sum(n * y)
+        FROM (SELECT level, floor(x / (CAST(:dx0 AS float8) / 2 ^ level))::int AS gx,
+                     floor(y / (CAST(:dy0 AS float8) / 2 ^ level))::int AS gy, category_id, status, n, x, y
+              FROM {source} CROSS JOIN unnest(CAST(:levels AS int[])) AS level) AS placed
+        GROUP BY GROUPING SETS ((level, gx, gy), (level, gx, gy, status), (level, gx, gy, category_id),
+                                (level, gx, gy, category_id, status))
+        ON CONFLICT (level, category_id, status, gx, gy) DO UPDATE
+        SET n = c.n + excluded.n, sum_x = c.sum_x + excluded.sum_x, sum_y = c.sum_y + excluded.sum_y"""
+
+
+def _cell_params() -> dict[str, Any]:
+    dx0, dy0 = sizes(0)
+    return {"dx0": dx0, "dy0": dy0, "levels": list(LEVELS), "all_categories": ALL_CATEGORIES,
+            "all_statuses": ALL_STATUSES}
+
+
 def fold() -> int:
     """Move the logged changes into the cells of every level; returns how many changes were folded.
 
     One fold at a time (a transaction-scoped advisory lock), so concurrent folds never deadlock
     on the counter rows; the writers of reports never touch those rows at all."""
-    dx0, dy0 = sizes(0)
     db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("map_grid_fold"))))
-    folded = db.session.execute(text("""
+    folded = db.session.execute(text(f"""
         WITH moved AS (DELETE FROM map_grid_changes RETURNING x, y, category_id, status, n),
-             placed AS (
-                SELECT level, floor(x / (CAST(:dx0 AS float8) / 2 ^ level))::int AS gx,
-                       floor(y / (CAST(:dy0 AS float8) / 2 ^ level))::int AS gy, category_id, status, n, x, y
-                FROM moved CROSS JOIN unnest(CAST(:levels AS int[])) AS level),
-             added AS (
-                INSERT INTO map_grid_cells AS c (level, category_id, status, gx, gy, n, sum_x, sum_y)
-                SELECT level, coalesce(category_id, :all_categories), coalesce(status, :all_statuses), gx, gy,
-                       sum(n), sum(n * x), sum(n * y)
-                FROM placed
-                GROUP BY GROUPING SETS ((level, gx, gy), (level, gx, gy, status), (level, gx, gy, category_id),
-                                        (level, gx, gy, category_id, status))
-                ON CONFLICT (level, category_id, status, gx, gy) DO UPDATE
-                SET n = c.n + excluded.n, sum_x = c.sum_x + excluded.sum_x, sum_y = c.sum_y + excluded.sum_y
-                RETURNING 1)
-        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM added)"""),
-        {"dx0": dx0, "dy0": dy0, "levels": list(LEVELS), "all_categories": ALL_CATEGORIES,
-         "all_statuses": ALL_STATUSES}).one()[0]
+             added AS ({_count_into_cells("moved")} RETURNING 1)
+        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM added)"""), _cell_params()).one()[0]
     db.session.execute(delete(MapGridCell).where(MapGridCell.n == 0))
     db.session.commit()
     if folded > VACUUM_AFTER:
@@ -87,16 +93,21 @@ def fold() -> int:
 
 
 def rebuild() -> int:
-    """Start the grid again from `reports` (after bulk loads that bypassed the trigger, or a change
-    of CITY_LATITUDE, which changes every cell's height)."""
+    """Count the grid again from `reports` (after bulk loads that bypassed the trigger, or a change
+    of CITY_LATITUDE, which changes every cell's height); returns how many reports it counted."""
+    db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("map_grid_fold"))))
     db.session.execute(text("TRUNCATE map_grid_cells, map_grid_changes"))
-    db.session.execute(text("""
-        INSERT INTO map_grid_changes (x, y, category_id, status, n)
-        SELECT public_coordinate(ST_X(r.location), c.sensitive), public_coordinate(ST_Y(r.location), c.sensitive),
-               r.category_id, r.status, 1
-        FROM reports r JOIN categories c ON c.id = r.category_id
-        WHERE NOT r.hidden"""))
-    return fold()
+    visible = """(SELECT public_coordinate(ST_X(r.location), k.sensitive) AS x,
+                         public_coordinate(ST_Y(r.location), k.sensitive) AS y, r.category_id, r.status, 1 AS n
+                  FROM reports r JOIN categories k ON k.id = r.category_id WHERE NOT r.hidden) AS visible"""
+    db.session.execute(text(_count_into_cells(visible)), _cell_params())
+    counted = db.session.scalar(select(func.coalesce(func.sum(MapGridCell.n), 0)).where(
+        MapGridCell.level == LEVELS[0], MapGridCell.category_id == ALL_CATEGORIES,
+        MapGridCell.status == ALL_STATUSES))
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE map_grid_cells"))
+    return int(counted)
 
 
 def cell_of(v: Any, size: float) -> Any:
