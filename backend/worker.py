@@ -23,7 +23,14 @@ class _AppJobs:
             try:
                 return super().perform_job(job, queue)
             finally:
-                db.session.remove()
+                try:
+                    db.session.remove()
+                except Exception:  # noqa: BLE001
+                    # A job stopped by its timeout in the middle of a query leaves its connection
+                    # busy, and closing the session fails: drop the pool rather than the worker.
+                    log.warning("job %s left a broken database connection; the pool is renewed", job.id)
+                    db.session.registry.clear()
+                    db.engine.dispose()
 
 
 class AppWorker(_AppJobs, Worker):

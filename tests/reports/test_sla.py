@@ -97,3 +97,13 @@ def test_the_sweep_is_a_periodic_job_run_by_the_worker(town, clock, run_jobs):
     queue().enqueue("backend.reports.jobs.escalate_overdue")
     run_jobs()
     assert len(_escalations(town["road_report"].id)) == 1
+
+
+def test_a_large_backlog_is_escalated_over_several_runs_each_breach_once(town, clock, monkeypatch):
+    monkeypatch.setattr(sla, "BATCH", 1)   # two overdue town reports: one batch each
+    clock(hours=49)
+    # A run that has used up its time stops after the batch in hand; the next one goes on.
+    assert sla.escalate_overdue(run_seconds=0) == 1
+    assert sla.escalate_overdue(run_seconds=0) == 1
+    assert sla.escalate_overdue(run_seconds=0) == 0
+    assert len(_escalations(town["road_report"].id)) == 1
