@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import login_required
 from sqlalchemy import select
 
-from backend.accounts.models import StaffRole
 from backend.city.models import Area, Category, Department
 from backend.clock import utcnow
 from backend.extensions import db

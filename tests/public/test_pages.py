@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from backend.extensions import db
 from backend.reports.disclosure import public_location
 from backend.reports.service import coordinates
 from tests.public import city as demo
@@ -70,7 +69,7 @@ def test_a_sensitive_report_is_shown_coarsened_without_its_address(town, client)
     page = client.get(f"/r/{report.id}?lang=en").get_data(as_text=True)
     lat, long = public_location(report)
     exact_lat, exact_long = coordinates(report)
-    assert f'data-lat="{lat}"' in page and f'data-coarse="true"' in page
+    assert f'data-lat="{lat}"' in page and 'data-coarse="true"' in page
     assert str(exact_lat) not in page and str(exact_long) not in page
     assert "Fuxing" not in page and "approximately" in page
 

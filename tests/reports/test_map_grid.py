@@ -9,7 +9,7 @@ from backend.extensions import db
 from backend.reports import aggregation, map_grid
 from backend.reports.filters import parse_filters
 from backend.reports.map_grid_models import MapGridCell, MapGridChange
-from backend.reports.models import Report, ReportStatus as S
+from backend.reports.models import ReportStatus as S
 from tests import factories as f
 
 CITY = (121.40, 31.15, 121.55, 31.30)
