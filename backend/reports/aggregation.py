@@ -2,30 +2,29 @@
 
 At city zoom reports are counted on a square grid (cells of CELL_PIXELS screen pixels; every cell
 the viewport touches, whole), read from the pre-aggregated grid (`map_grid`) where it can answer;
-from STREET_ZOOM on, single reports are returned, exactly those whose public place is in view. Only the viewport is read (`&&` on the GiST index), and the answer is
-compact arrays, not GeoJSON features, so a million reports stay a few kilobytes.
-Every position is the public one (`disclosure.public_point_sql`): sensitive categories
+from STREET_ZOOM on, single reports are returned, exactly those whose public place is in view.
+Only the viewport is read (`&&` on the GiST index), and the answer is compact arrays, not
+GeoJSON features, so a million reports stay a few kilobytes. Every position is the public one (`disclosure.public_point_sql`): sensitive categories
 are clustered and drawn from their coarsened cell, never from the exact point.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from typing import Any
 
 from sqlalchemy import Select, func, literal, select
 
 from backend.city.models import Area, Category, Department
 from backend.extensions import db
-from backend.reports.disclosure import public_point_sql
 from backend.reports import map_grid
+from backend.reports.disclosure import public_point_sql
 from backend.reports.filters import ReportFilters, conditions
 from backend.reports.models import Report
 
 STREET_ZOOM = 16
 MAX_ZOOM = 20
-CELL_PIXELS = 64
+CELL_PIXELS = map_grid.CELL_PIXELS
 # A street viewport with more reports than this is still clustered, on a finer grid.
 MAX_POINTS = 1500
 POINT_FIELDS = ["id", "lat", "long", "status", "category", "verified"]
@@ -34,7 +33,6 @@ CLUSTER_FIELDS = ["lat", "long", "count", "gx", "gy"]
 
 def cell_size(zoom: int) -> tuple[float, float]:
     """(degrees of longitude, degrees of latitude) of a grid cell at this zoom: CELL_PIXELS on screen."""
-    assert 360.0 / 256 * CELL_PIXELS == map_grid.BASE_DX
     return map_grid.sizes(max(0, min(MAX_ZOOM, zoom)))
 
 

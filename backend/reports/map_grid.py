@@ -11,7 +11,6 @@ So a city-wide view reads a few thousand grid rows, however many reports there a
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
@@ -26,7 +25,8 @@ from backend.reports.map_grid_models import ALL_CATEGORIES, ALL_STATUSES, MapGri
 LEVELS = (6, 8, 10, 12, 14)
 FINEST = LEVELS[-1]
 VACUUM_AFTER = 50_000
-BASE_DX = 90.0   # 360° / 256 px · 64 px: the cell of zoom 0
+CELL_PIXELS = 64
+BASE_DX = 360.0 / 256 * CELL_PIXELS   # degrees of longitude of a cell at zoom 0 (256-px world)
 
 
 def dy_factor() -> float:
@@ -42,11 +42,11 @@ def sizes(level: int, factor: float | None = None) -> tuple[float, float]:
     return BASE_DX / 2 ** level, BASE_DX * factor / 2 ** level
 
 
-def can_answer(filters: ReportFilters, level: int) -> bool:
+def can_answer(filters: ReportFilters, zoom: int) -> bool:
     """The grid counts visible reports by status and category; the other filters (department,
     verified, time windows, `overdue`, which moves with the clock, and the staff's hidden reports)
     are answered by the live query, as are zooms finer than the grid (street viewports are small)."""
-    return (level <= FINEST and not filters.department_ids and filters.verified is None
+    return (zoom <= FINEST and not filters.department_ids and filters.verified is None
             and filters.created_from is None and filters.created_until is None and filters.overdue is None
             and not filters.include_hidden)
 
@@ -73,12 +73,17 @@ def _cell_params() -> dict[str, Any]:
             "all_statuses": ALL_STATUSES}
 
 
+def _lock_grid() -> None:
+    """One fold or rebuild at a time (a transaction-scoped advisory lock)."""
+    db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("map_grid_fold"))))
+
+
 def fold() -> int:
     """Move the logged changes into the cells of every level; returns how many changes were folded.
 
-    One fold at a time (a transaction-scoped advisory lock), so concurrent folds never deadlock
-    on the counter rows; the writers of reports never touch those rows at all."""
-    db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("map_grid_fold"))))
+    One fold at a time, so concurrent folds never deadlock on the counter rows; the writers of
+    reports never touch those rows at all."""
+    _lock_grid()
     folded = db.session.execute(text(f"""
         WITH moved AS (DELETE FROM map_grid_changes RETURNING x, y, category_id, status, n),
              added AS ({_count_into_cells("moved")} RETURNING 1)
@@ -95,7 +100,7 @@ def fold() -> int:
 def rebuild() -> int:
     """Count the grid again from `reports` (after bulk loads that bypassed the trigger, or a change
     of CITY_LATITUDE, which changes every cell's height); returns how many reports it counted."""
-    db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("map_grid_fold"))))
+    _lock_grid()
     db.session.execute(text("TRUNCATE map_grid_cells, map_grid_changes"))
     visible = """(SELECT public_coordinate(ST_X(r.location), k.sensitive) AS x,
                          public_coordinate(ST_Y(r.location), k.sensitive) AS y, r.category_id, r.status, 1 AS n
