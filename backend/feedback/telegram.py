@@ -20,11 +20,13 @@ def api_base() -> str:
 
 
 def _discard() -> None:
-    for loop, _bot, request in _client.values():
+    """Close this process's client; forget one inherited from a parent without touching its sockets."""
+    for (pid, _token, _base), (loop, _bot, request) in _client.items():
+        if pid != os.getpid():
+            continue
         try:
-            if not loop.is_closed():
-                loop.run_until_complete(request.shutdown())
-                loop.close()
+            loop.run_until_complete(request.shutdown())
+            loop.close()
         except Exception:  # noqa: BLE001 - a broken client is being thrown away anyway
             pass
     _client.clear()
@@ -33,9 +35,7 @@ def _discard() -> None:
 def _bot(token: str, base: str) -> tuple[asyncio.AbstractEventLoop, Bot]:
     key = (os.getpid(), token, base)
     if key not in _client:
-        if any(k[0] == key[0] for k in _client):
-            _discard()
-        _client.clear()
+        _discard()
         loop = asyncio.new_event_loop()
         request = HTTPXRequest(connect_timeout=5, read_timeout=10)
         bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request)
