@@ -112,7 +112,7 @@ def load(overrides: dict | None = None) -> dict:
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "crowdgov"),
         "CITY_NAME": os.environ.get("CITY_NAME", "Shanghai"),
         "CITY_TIMEZONE": os.environ.get("CITY_TIMEZONE", "Asia/Shanghai"),
-        # The latitude at which the map's grid cells are square on screen (backend/reports/map_grid.py);
+        # The latitude at which the map's grid cells are square on screen (backend/disclosure/map_grid.py);
         # changing it needs `crowdgov map rebuild-grid`.
         "CITY_LATITUDE": _float("CITY_LATITUDE", 31.23),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

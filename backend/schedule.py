@@ -15,10 +15,10 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.tasks.jobs.expire_claims", 60),
     Periodic("backend.tasks.jobs.expire_tasks", 300),
     Periodic("backend.feedback.jobs.sweep", 60),
-    Periodic("backend.reports.jobs.forget_old_idempotency_keys", 3600),
-    Periodic("backend.reports.jobs.escalate_overdue", 300),
+    Periodic("backend.api.jobs.forget_old_idempotency_keys", 3600),
+    Periodic("backend.triage.jobs.escalate_overdue", 300),
     # Readers add unfolded changes themselves; folding keeps that part small.
-    Periodic("backend.reports.jobs.fold_map_grid", 15),
+    Periodic("backend.disclosure.jobs.fold_map_grid", 15),
     Periodic("backend.incentives.jobs.crown_district_champions", 3600),
     Periodic("backend.incentives.jobs.award_campaign_finishers", 600),
 ]

@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from backend.extensions import db
-from backend.reports import map_grid
+from backend.disclosure import map_grid
 
 EXTENT = (121.0, 30.9, 121.9, 31.5)   # min long, min lat, max long, max lat
 CENTRE = (121.47, 31.23)

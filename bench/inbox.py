@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from backend.accounts.models import StaffRole, StaffUser
 from backend.extensions import db
-from backend.reports import inbox_query
-from backend.reports.inbox_query import InboxFilters
+from backend.triage import inbox_query
+from backend.triage.inbox_query import InboxFilters
 from backend.reports.models import Report
 from bench.common import Result, latency_result, timed
 

@@ -2,7 +2,7 @@
 (the Flask test client) so serialisation counts.
 
 Baseline: the same endpoint counting every report in view live (the grid switched off), which is
-what the map did before the pre-aggregated grid (backend/reports/map_grid.py)."""
+what the map did before the pre-aggregated grid (backend/disclosure/map_grid.py)."""
 from __future__ import annotations
 
 import random
@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.reports import map_grid
+from backend.disclosure import map_grid
 from backend.reports.models import Report
 from bench.common import Result, latency_result, timed
 from bench.datagen import EXTENT

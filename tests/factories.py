@@ -138,7 +138,7 @@ def routed_report(cat: Category, lat: float, long: float, description: str = "a 
 
 
 def response_template(code: str = "fixed", use: str = "resolve", **kw):
-    from backend.reports.triage_models import ResponseTemplate
+    from backend.triage.models import ResponseTemplate
 
     t = ResponseTemplate(code=code, use=use, title_en=kw.get("title_en", "Fixed"), title_zh=kw.get("title_zh", "已修复"),
                          body_en=kw.get("body_en", "Fixed, thank you for reporting."),

@@ -13,8 +13,8 @@ from backend.accounts.models import ApiToken, ChannelIdentity, Citizen, CitizenC
 from backend.clock import utcnow
 from backend.extensions import db
 from backend.feedback.models import Notification
-from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter
-from backend.reports.public_view import reference
+from backend.reports.models import Attachment, Report, ReportEvent, Supporter
+from backend.disclosure.public_view import reference
 from backend.reports.service import coordinates
 
 _exports: dict[str, Callable[[Citizen], Any]] = {}
@@ -82,7 +82,6 @@ def erase(citizen: Citizen) -> None:
     db.session.execute(update(Report).where(Report.reporter_id == cid).values(reporter_id=None))
     db.session.execute(update(ReportEvent).where(ReportEvent.actor_citizen_id == cid).values(actor_citizen_id=None))
     db.session.execute(delete(Notification).where(Notification.citizen_id == cid))
-    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"citizen:{cid}"))
     db.session.execute(delete(ApiToken).where(ApiToken.citizen_id == cid))
     db.session.execute(delete(ChannelIdentity).where(ChannelIdentity.citizen_id == cid))
     db.session.execute(delete(CitizenContact).where(CitizenContact.citizen_id == cid))

@@ -13,7 +13,7 @@ from backend.city.models import Department
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports.staff_access import require_admin
+from backend.triage.policy import require_admin
 
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

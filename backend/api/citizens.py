@@ -8,15 +8,14 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from backend.api import errors, limits
-from backend.accounts import data_rights
-from backend.accounts import service as accounts
+from backend.accounts import data_rights, service as accounts
 from backend.accounts.models import Channel, Citizen
 from backend.api.authentication import citizen_required, forget_citizen, presented_token, require_citizen
 from backend.extensions import db
 from backend.api.schemas import (ChannelLoginIn, CitizenIn, CitizenOut, CitizenPatch, NotificationPageOut, PageIn,
                                  ReportPageOut, TokenOut)
 from backend.feedback import feed
-from backend.reports import public_view
+from backend.disclosure import public_view
 
 blp = Blueprint("api_citizens", __name__, url_prefix="/api/v1", description="Citizens, tokens and data rights")
 errors.register(blp)

@@ -17,7 +17,9 @@ from backend.api.limits import reports_per_citizen
 from backend.api.schemas import (NearbyIn, NearbyOut, ReportCreatedOut, ReportIn, ReportMultipartIn, ReportOut,
                                  SupportOut)
 from backend.errors import ValidationFailed
-from backend.reports import disclosure, idempotency, photos, public_view, service, support
+from backend.reports import photos, service, support
+from backend.disclosure import projection as disclosure, public_view
+from backend.api import idempotency
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Reports")
 errors.register(blp)

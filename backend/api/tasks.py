@@ -18,7 +18,8 @@ from backend.api.catalogue import language
 from backend.api.schemas import In, PhotoOut, PointIn
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.reports import photos, public_view
+from backend.reports import photos
+from backend.disclosure import public_view
 from backend.reports.models import Report
 from backend.reports.support import check_point
 from backend.tasks import answering, assignment, campaigns, service

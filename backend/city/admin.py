@@ -23,7 +23,7 @@ from backend.city.service import set_area_geometry, validate_attribute_definitio
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports.staff_access import require_admin
+from backend.triage.policy import require_admin
 
 _CODE = re.compile(r"^[a-z0-9_]{2,40}$")
 

@@ -1,4 +1,4 @@
-"""`crowdgov map …`: the map's pre-aggregated grid (backend/reports/map_grid.py)."""
+"""`crowdgov map …`: the map's pre-aggregated grid (backend/disclosure/map_grid.py)."""
 from __future__ import annotations
 
 import click
@@ -14,6 +14,6 @@ def map_group() -> None:
 @with_appcontext
 def rebuild_grid() -> None:
     """Recount the grid from every report (after changing CITY_LATITUDE)."""
-    from backend.reports import map_grid
+    from backend.disclosure import map_grid
 
     click.echo(f"{map_grid.rebuild():,} reports counted into the map grid")

@@ -20,7 +20,7 @@ from backend.accounts.models import Channel, ChannelIdentity, Citizen
 from backend.clock import utcnow
 from backend.extensions import db
 from backend.feedback.models import DeliveryState, Notification
-from backend.reports.public_view import reference
+from backend.disclosure.public_view import reference
 from backend.outbox import service as outbox
 from backend.reports.models import EventKind, Report, ReportEvent, Supporter
 

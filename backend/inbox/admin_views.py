@@ -16,8 +16,8 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.i18n import LANGUAGES
 from backend.inbox.auth import current_staff
-from backend.reports import response_templates
-from backend.reports.triage_models import ResponseTemplate, TemplateUse
+from backend.triage import response_templates
+from backend.triage.models import ResponseTemplate, TemplateUse
 
 bp = Blueprint("inbox_admin", __name__, url_prefix="/inbox/admin")
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)

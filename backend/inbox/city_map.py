@@ -15,7 +15,7 @@ from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
 from backend.public.labels import STATUS
 from backend.public.map_api import json_error, map_config, reports_layer
-from backend.reports.staff_access import is_city_wide
+from backend.triage.policy import is_city_wide
 
 
 def require_coordinator() -> None:

@@ -14,11 +14,12 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
-from backend.reports import inbox_query, moderation, nearby, response_templates, service as reports, sla
+from backend.reports import nearby, service as reports
+from backend.triage import inbox_query, moderation, response_templates, sla
 from backend.reports.models import Attachment, ReportStatus, Supporter
-from backend.reports.staff_access import is_city_wide, may_see_contact, report_for
-from backend.reports.triage import REJECT_REASONS
-from backend.reports.triage_models import TemplateUse
+from backend.triage.policy import is_city_wide, may_see_contact, report_for
+from backend.triage.service import REJECT_REASONS
+from backend.triage.models import TemplateUse
 from backend.tasks.service import verification_state
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates", static_folder="static",

@@ -9,9 +9,9 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
-from backend.reports import moderation, sla, triage
+from backend.triage import moderation, service as triage, sla
 from backend.reports.models import Report
-from backend.reports.staff_access import may_see
+from backend.triage.policy import may_see
 
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
 

@@ -25,9 +25,8 @@ from backend.extensions import db
 from backend.incentives import awards, ledger, levels, rules
 from backend.incentives.rules import Reason
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
-from backend.reports.triage import PENALIZED_REJECT_REASONS
-from backend.tasks import campaigns, reputation
-from backend.tasks import service as tasks_service
+from backend.triage.service import PENALIZED_REJECT_REASONS
+from backend.tasks import campaigns, reputation, service as tasks_service
 from backend.tasks.service import coordinates as task_coordinates
 
 # What the staff's reject action writes into ReportEvent.data["reason"] for a bad-faith report.

@@ -27,7 +27,8 @@ from backend.extensions import db
 from backend.open311.formats import Open311Error
 from backend.open311.models import Open311Submission
 from backend.outbox import service as outbox
-from backend.reports import disclosure, public_view, service as reports
+from backend.reports import service as reports
+from backend.disclosure import projection as disclosure, public_view
 from backend.reports.models import OPEN311_OPEN, Report, ReportEvent
 from backend.reports.support import supporter_count
 

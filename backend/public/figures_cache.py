@@ -11,8 +11,8 @@ from flask import current_app
 from redis.exceptions import RedisError
 
 from backend.jobqueue import redis_connection
-from backend.reports import statistics
-from backend.reports.statistics import Figures, Week
+from backend.disclosure import statistics
+from backend.disclosure.statistics import Figures, Week
 
 
 def _get(key: str) -> Any:

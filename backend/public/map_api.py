@@ -9,8 +9,7 @@ from typing import Any, Mapping
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from flask import Response, current_app, jsonify, request, send_from_directory, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
 from backend.city.models import Category, Department
@@ -19,8 +18,8 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.public import bp
 from backend.public.labels import STATUS, STATUS_COLOURS
-from backend.reports import aggregation
-from backend.reports.filters import parse_filters
+from backend.disclosure import aggregation
+from backend.disclosure.filters import parse_filters
 
 VENDOR_DIRS = {"leaflet": xstatic.pkg.leaflet.BASE_DIR, "markercluster": xstatic.pkg.leaflet_markercluster.BASE_DIR}
 

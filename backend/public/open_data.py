@@ -6,14 +6,13 @@ import io
 from typing import Any
 
 from flask import Response, render_template, request, stream_with_context, url_for
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 from backend.errors import DomainError
 from backend.public import bp, figures_cache
 from backend.public.map_api import json_error
-from backend.reports import export
-from backend.reports.filters import parse_filters
+from backend.disclosure import export
+from backend.disclosure.filters import parse_filters
 
 FILTER_DOCS = [
     ("status", _l("submitted, open, acknowledged, in_progress, resolved, closed, rejected, duplicate (comma-separated)")),

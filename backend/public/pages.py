@@ -6,8 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import func, select
 
 from backend.city.models import Category, Department
@@ -18,8 +17,8 @@ from backend.public import bp, charts, figures_cache
 from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
-from backend.reports import public_view, statistics
-from backend.reports.disclosure import is_public, public_address, public_events, public_location
+from backend.disclosure import public_view, statistics
+from backend.disclosure.projection import is_public, public_address, public_events, public_location
 from backend.reports.models import EventKind, Report, ReportStatus, Supporter
 
 def language() -> str:

@@ -78,7 +78,7 @@ class EventKind(enum.StrEnum):
     UNROUTED = "unrouted"
     STATUS = "status"
     NOTE = "note"
-    # Staff side (backend/reports/triage.py, sla.py, moderation.py)
+    # Staff side (backend/triage/service.py, sla.py, moderation.py)
     HANDED_OVER = "handed_over"
     MERGED = "merged"
     ESCALATED = "escalated"
@@ -143,21 +143,3 @@ class Attachment(db.Model):
     # Redacted by moderation: kept for the record, never shown.
     redacted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class IdempotencyKey(db.Model):
-    """The first answer to a request sent with an Idempotency-Key, replayed to retries."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("scope", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Whose key it is ("citizen:12"): two clients may pick the same key.
-    scope: Mapped[str] = mapped_column(String(60))
-    key: Mapped[str] = mapped_column(String(200))
-    # A digest of the request, so a key reused for a different request is refused.
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    body: Mapped[dict | None] = mapped_column(JSONB)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -171,7 +171,7 @@ def test_old_idempotency_keys_are_forgotten(client, token, app):
     from datetime import timedelta
 
     from backend.clock import set_clock, utcnow
-    from backend.reports.idempotency import forget_old
+    from backend.api.idempotency import forget_old
 
     then = utcnow() - timedelta(hours=app.config["IDEMPOTENCY_KEEP_HOURS"] + 1)
     set_clock(lambda: then)

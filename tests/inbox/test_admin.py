@@ -14,7 +14,7 @@ from backend.city.area_history import AreaRevision
 from backend.city.models import Area, Category
 from backend.city.service import responsible_department_id
 from backend.extensions import db
-from backend.reports.triage_models import ResponseTemplate
+from backend.triage.models import ResponseTemplate
 
 SQUARE = {"type": "Polygon", "coordinates": [[[121.41, 31.16], [121.45, 31.16], [121.45, 31.19], [121.41, 31.19], [121.41, 31.16]]]}
 BOWTIE = {"type": "Polygon", "coordinates": [[[121.41, 31.16], [121.45, 31.19], [121.45, 31.16], [121.41, 31.19], [121.41, 31.16]]]}

@@ -125,7 +125,7 @@ def test_coordinator_sees_escalations_duplicates_photos_and_contact(town, live, 
 
     from backend.accounts.models import CitizenContact
     from backend.clock import set_clock, utcnow
-    from backend.reports import sla
+    from backend.triage import sla
     from backend.reports.models import Attachment
 
     media = Path(app.config["MEDIA_DIR"])

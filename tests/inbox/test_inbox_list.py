@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from backend.clock import utcnow
 from backend.extensions import db
-from backend.reports import inbox_query
-from backend.reports.inbox_query import InboxFilters
+from backend.triage import inbox_query
+from backend.triage.inbox_query import InboxFilters
 from backend.reports.models import Report, Supporter
 from tests import factories as f
 

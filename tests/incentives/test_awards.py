@@ -113,7 +113,7 @@ def test_a_report_rejected_as_spam_costs_points_and_reputation(city):
     score_before = reputation.get(reporter.id).score
 
     # … then found out, and rejected as spam in the inbox.
-    from backend.reports import triage
+    from backend.triage import service as triage
     triage.reject(f.staff("staff", db.session.get(Report, report.id).department), report.id, reason="spam")
     assert entries(reporter) == [("report_validated", 10), ("spam_penalty", -30), ("reversal", -10)]
     assert ledger.balance(reporter.id) == -30

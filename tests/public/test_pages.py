@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.reports.disclosure import public_location
+from backend.disclosure.projection import public_location
 from backend.reports.service import coordinates
 from tests.public import city as demo
 

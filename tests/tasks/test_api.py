@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from backend.clock import utcnow
 from backend.extensions import db
-from backend.reports import disclosure
+from backend.disclosure import projection as disclosure
 from backend.reports.models import Attachment, Report
 from backend.tasks import campaigns, service
 from backend.tasks.models import Answer, TaskState

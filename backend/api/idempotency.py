@@ -19,7 +19,9 @@ from backend.clock import utcnow
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
 from backend.outbox import service as outbox
-from backend.reports.models import IdempotencyKey
+from backend.accounts.data_rights import register_erasure
+from backend.accounts.models import Citizen
+from backend.api.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 200
 
@@ -79,6 +81,14 @@ def run_once(scope: str, key: str | None, digest: str,
     row.status_code, row.body, row.report_id = status, body, report_id
     outbox.commit()
     return status, body, False
+
+
+def _forget_citizen(citizen: Citizen) -> None:
+    """Erasure: a citizen's stored answers (report ids, references) go with them."""
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.scope == f"citizen:{citizen.id}"))
+
+
+register_erasure(_forget_citizen)
 
 
 def forget_old() -> int:

@@ -21,8 +21,8 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.reports.models import Report, ReportStatus, Supporter
 from backend.reports.nearby import possible_duplicates_clause
-from backend.reports.sla import OPEN, overdue_clause
-from backend.reports.staff_access import visible_clause
+from backend.triage.sla import OPEN, overdue_clause
+from backend.triage.policy import visible_clause
 
 PAGE_SIZE = 50
 STATUS_GROUPS = {"active": OPEN, "all": tuple(ReportStatus)}

@@ -17,9 +17,9 @@ from sqlalchemy import Select, func, literal, select
 
 from backend.city.models import Area, Category, Department
 from backend.extensions import db
-from backend.reports import map_grid
-from backend.reports.disclosure import public_point_sql
-from backend.reports.filters import ReportFilters, conditions
+from backend.disclosure import map_grid
+from backend.disclosure.projection import public_point_sql
+from backend.disclosure.filters import ReportFilters, conditions
 from backend.reports.models import Report
 
 STREET_ZOOM = 16

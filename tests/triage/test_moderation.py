@@ -7,8 +7,8 @@ from sqlalchemy import select
 from backend.audit.models import AuditEntry
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
-from backend.reports import moderation
-from backend.reports.disclosure import is_public, public_events
+from backend.triage import moderation
+from backend.disclosure.projection import is_public, public_events
 from backend.reports.models import Attachment, EventKind, Report, ReportStatus
 from tests import factories as f
 from tests.staff_city import town  # noqa: F401  (fixture)

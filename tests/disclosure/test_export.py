@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from backend.extensions import db
-from backend.reports import export
-from backend.reports.disclosure import public_location
+from backend.disclosure import export
+from backend.disclosure.projection import public_location
 from backend.reports.models import ReportStatus as S
 from tests import factories as f
 

@@ -19,8 +19,8 @@ from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import EventKind, Report, ReportStatus
-from backend.reports.staff_access import require_city_wide
-from backend.reports.triage_models import SlaEscalation
+from backend.triage.policy import require_city_wide
+from backend.triage.models import SlaEscalation
 
 OPEN = (ReportStatus.OPEN, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS)
 BATCH = 500

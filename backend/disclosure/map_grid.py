@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import Double, Integer, Select, cast, delete, func, literal, select, text, union_all
 
 from backend.extensions import db
-from backend.reports.filters import ReportFilters
-from backend.reports.map_grid_models import ALL_CATEGORIES, ALL_STATUSES, MapGridCell, MapGridChange
+from backend.disclosure.filters import ReportFilters
+from backend.disclosure.map_grid_models import ALL_CATEGORIES, ALL_STATUSES, MapGridCell, MapGridChange
 
 # Every other zoom level is kept: a query at an odd zoom reads the next finer level, 2×2 cells to one.
 LEVELS = (6, 8, 10, 12, 14)

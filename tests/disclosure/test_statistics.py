@@ -8,7 +8,7 @@ import pytest
 from backend.clock import set_clock
 from backend.extensions import db
 from backend.reports import service as reports
-from backend.reports import statistics
+from backend.disclosure import statistics
 from backend.reports.models import ActorType, ReportStatus as S
 from tests import factories as f
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from backend.accounts.models import Citizen
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.reports import disclosure, photos, service
+from backend.reports import photos, service
+from backend.disclosure import projection as disclosure
 from backend.reports.models import Report, ReportEvent
 from backend.reports.support import supporter_count
 

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from backend.city.models import Category, Department, District
 from backend.extensions import db
-from backend.reports.disclosure import public_address_sql, public_point_sql
-from backend.reports.filters import ReportFilters, conditions
+from backend.disclosure.projection import public_address_sql, public_point_sql
+from backend.disclosure.filters import ReportFilters, conditions
 from backend.reports.models import OPEN311_OPEN, Report, Supporter
 
 BATCH = 500

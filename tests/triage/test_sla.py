@@ -9,9 +9,9 @@ from sqlalchemy import select
 from backend import signals
 from backend.clock import set_clock, utcnow
 from backend.extensions import db
-from backend.reports import sla, triage
+from backend.triage import service as triage, sla
 from backend.reports.models import EventKind, Report, ReportEvent
-from backend.reports.triage_models import SlaEscalation
+from backend.triage.models import SlaEscalation
 from backend.schedule import PERIODIC
 from tests.staff_city import sign_in, town  # noqa: F401  (fixtures)
 
@@ -92,9 +92,9 @@ def test_coordinators_see_the_notice_until_they_mark_it_seen(town, clock, sign_i
 def test_the_sweep_is_a_periodic_job_run_by_the_worker(town, clock, run_jobs):
     from backend.jobqueue import queue
 
-    assert "backend.reports.jobs.escalate_overdue" in [p.job for p in PERIODIC]
+    assert "backend.triage.jobs.escalate_overdue" in [p.job for p in PERIODIC]
     clock(hours=49)
-    queue().enqueue("backend.reports.jobs.escalate_overdue")
+    queue().enqueue("backend.triage.jobs.escalate_overdue")
     run_jobs()
     assert len(_escalations(town["road_report"].id)) == 1
 

@@ -19,7 +19,7 @@ from backend.city.models import Category, Department
 from backend.clock import utcnow
 from backend.errors import ValidationFailed
 from backend.extensions import db
-from backend.reports.disclosure import COARSE_GRID_DEGREES, public_point_sql
+from backend.disclosure.projection import COARSE_GRID_DEGREES, public_point_sql
 from backend.reports.models import OPEN311_OPEN, Report, ReportStatus
 
 # (min_long, min_lat, max_long, max_lat), WGS84

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from backend.clock import set_clock
 from backend.errors import ValidationFailed
 from backend.extensions import db
-from backend.reports import aggregation
-from backend.reports.disclosure import public_location
-from backend.reports.filters import ReportFilters, parse_filters
+from backend.disclosure import aggregation
+from backend.disclosure.projection import public_location
+from backend.disclosure.filters import ReportFilters, parse_filters
 from backend.reports.models import OPEN311_OPEN, ReportStatus as S
 from tests import factories as f
 
@@ -88,7 +88,7 @@ def _inside(bbox, lat, long):
 def test_a_viewport_shows_the_reports_whose_public_place_is_in_it_and_clusters_whole_cells(city):
     import math
 
-    from backend.reports import map_grid
+    from backend.disclosure import map_grid
 
     bbox = (121.45, 31.20, 121.50, 31.25)
     visible = [r for r in city["reports"] if not r.hidden]

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.reports import aggregation, map_grid
-from backend.reports.filters import parse_filters
-from backend.reports.map_grid_models import MapGridCell, MapGridChange
+from backend.disclosure import aggregation, map_grid
+from backend.disclosure.filters import parse_filters
+from backend.disclosure.map_grid_models import MapGridCell, MapGridChange
 from backend.reports.models import ReportStatus as S
 from tests import factories as f
 

@@ -8,7 +8,7 @@ from backend import signals
 from backend.audit.models import AuditEntry
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports import triage
+from backend.triage import service as triage
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus, Supporter
 from tests import factories as f
 from tests.staff_city import town  # noqa: F401  (fixture)

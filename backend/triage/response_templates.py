@@ -10,8 +10,8 @@ from backend.accounts.models import StaffUser
 from backend.audit import service as audit
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports.staff_access import require_admin
-from backend.reports.triage_models import ResponseTemplate, TemplateUse
+from backend.triage.policy import require_admin
+from backend.triage.models import ResponseTemplate, TemplateUse
 
 _CODE = re.compile(r"^[a-z0-9_]{2,60}$")
 FIELDS = ("title_en", "title_zh", "body_en", "body_zh")

@@ -17,7 +17,7 @@ from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import ActorType, Attachment, EventKind, ReportEvent, ReportStatus
-from backend.reports.staff_access import report_for, require_city_wide
+from backend.triage.policy import report_for, require_city_wide
 
 REDACTED = "[…]"
 

@@ -23,8 +23,8 @@ from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus, Supporter
-from backend.reports.staff_access import report_for, require_city_wide
-from backend.reports.triage_models import ResponseTemplate
+from backend.triage.policy import report_for, require_city_wide
+from backend.triage.models import ResponseTemplate
 
 MAX_NOTE = 4000
 
