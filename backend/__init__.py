@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from backend import config as settings
-from backend import database_ids, secret_logging, security_headers, text_input
+from backend import database_ids, secret_logging, security_headers, text_input, transaction
 from backend.extensions import babel, db, migrate
 from backend.i18n import select_locale
 
@@ -17,6 +17,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     secret_logging.quiet_url_loggers()
 
     db.init_app(app)
+    transaction.init_app(app)  # a request is one transaction
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     text_input.init_app(app)

@@ -1,4 +1,5 @@
-"""The RQ worker: jobs run inside an app context, and a forked work horse gets its own DB pool."""
+"""The RQ worker: jobs run inside an app context, each one transaction (TransactionalJob), and a
+forked work horse gets its own DB pool."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from rq import Queue, SimpleWorker, Worker
 
 from backend.extensions import db
 from backend.schedule import PERIODIC
+from backend.transaction import TransactionalJob
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,8 @@ class AppSimpleWorker(_AppJobs, SimpleWorker):
 
 def make_worker(app: Flask, connection: Redis, *, simple: bool = False) -> Worker:
     cls = AppSimpleWorker if simple else AppWorker
-    worker = cls([Queue(app.config["RQ_QUEUE"], connection=connection)], connection=connection)
+    worker = cls([Queue(app.config["RQ_QUEUE"], connection=connection, job_class=TransactionalJob)],
+                 connection=connection, job_class=TransactionalJob)
     worker.app = app
     return worker
 

@@ -82,9 +82,12 @@ def client(app):
 
 @pytest.fixture
 def run_jobs(app):
-    """Run every queued (and due scheduled) job in a real RQ worker, in burst mode."""
+    """Run every queued (and due scheduled) job in a real RQ worker, in burst mode.
+
+    The test is the edge that hands work to the worker, as a request is: it commits first."""
 
     def run() -> None:
+        db.session.commit()
         worker = make_worker(app, redis_connection(), simple=True)
         worker.work(burst=True, with_scheduler=True)
         db.session.expire_all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from itertools import count
 
 from shapely.geometry import MultiPolygon, box
+from sqlalchemy import select
 
 from backend.accounts.models import Citizen
 from backend.city.models import Area, Category, Department
@@ -126,6 +127,14 @@ def staff(role: str = "staff", dept: Department | None = None, email: str | None
     db.session.add(member)
     db.session.flush()
     return member
+
+
+def coordinator() -> "StaffUser":
+    """The test city's coordinator, for the services that ask who acts (campaigns, point rules)."""
+    from backend.accounts.models import StaffUser
+
+    found = db.session.scalar(select(StaffUser).where(StaffUser.email == "coordinator@city.example"))
+    return found or staff("coordinator", email="coordinator@city.example")
 
 
 def routed_report(cat: Category, lat: float, long: float, description: str = "a problem", reporter: Citizen | None = None):

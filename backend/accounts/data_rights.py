@@ -71,7 +71,7 @@ def export(citizen: Citizen) -> dict[str, Any]:
 
 
 def erase(citizen: Citizen) -> None:
-    """Remove the citizen's personal data; their reports stay, anonymized. Commits.
+    """Remove the citizen's personal data; their reports stay, anonymized.
 
     The citizen row stays as an empty shell (no name, no identity, no contact) so that
     counts other areas keep (supporters, ledgers) remain consistent.
@@ -88,5 +88,5 @@ def erase(citizen: Citizen) -> None:
     citizen.display_name = ""
     citizen.deleted_at = utcnow()
     citizen.hidden_from_boards = True
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()

@@ -112,11 +112,10 @@ def check_display_name(display_name: Any) -> str:
 
 
 def register_citizen(display_name: Any, language: str | None, label: str = "mobile") -> tuple[Citizen, str]:
-    """A new citizen with a bearer token (the plain token is returned once). Commits."""
+    """A new citizen with a bearer token (the plain token is returned once)."""
     citizen = create_citizen(check_display_name(display_name), language)
     db.session.flush()
     token = issue_token(citizen, label)
-    db.session.commit()
     return citizen, token
 
 
@@ -129,7 +128,7 @@ def channel_login(secret: str | None, channel: Channel, external_id: Any, displa
                   language: str | None) -> tuple[Citizen, str]:
     """A channel adapter (the bot) vouches for one of its users: their citizen and a new token.
 
-    The citizen is created on first contact. Commits.
+    The citizen is created on first contact.
     """
     if not channel_secret_valid(secret):
         raise Forbidden("bad_channel_secret", _("This channel is not allowed to log citizens in."))
@@ -148,7 +147,6 @@ def channel_login(secret: str | None, channel: Channel, external_id: Any, displa
             if identity.channel == channel and identity.external_id == external:
                 identity.blocked = False
     token = issue_token(citizen, f"{channel.value} login")
-    db.session.commit()
     return citizen, token
 
 
@@ -160,7 +158,6 @@ def update_citizen(citizen: Citizen, *, display_name: Any = None, language: str 
         if chosen not in LANGUAGES:
             raise ValidationFailed("invalid_language", _("Choose zh_Hans or en."), {"language": "zh_Hans or en"})
         citizen.language = chosen
-    db.session.commit()
     return citizen
 
 

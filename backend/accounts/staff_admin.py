@@ -13,7 +13,8 @@ from backend.city.models import Department
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.triage.policy import require_admin
+from backend.accounts.policy import may_manage_api_keys, may_manage_staff
+from backend.policy import require
 
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -41,7 +42,7 @@ def _role_and_department(role: str, department_id) -> tuple[StaffRole, int | Non
 
 def create_staff_user(admin: StaffUser, *, email: str, name: str, password: str, role: str,
                       department_id=None, language: str = "zh_Hans") -> StaffUser:
-    require_admin(admin)
+    require(may_manage_staff(admin))
     email = (email or "").strip().lower()
     if not _EMAIL.match(email):
         raise ValidationFailed("invalid_email", _("Enter a valid e-mail address."), {"email": _("Not an e-mail address.")})
@@ -60,7 +61,7 @@ def create_staff_user(admin: StaffUser, *, email: str, name: str, password: str,
 
 def update_staff_user(admin: StaffUser, staff_id: int, *, role: str, department_id=None, active: bool,
                       password: str = "") -> StaffUser:
-    require_admin(admin)
+    require(may_manage_staff(admin))
     staff = db.session.get(StaffUser, staff_id)
     if staff is None:
         raise NotFound("staff_not_found", _("There is no such staff account."))
@@ -83,7 +84,7 @@ def staff_users() -> list[StaffUser]:
 
 
 def create_api_key(admin: StaffUser, name: str) -> tuple[ApiKey, str]:
-    require_admin(admin)
+    require(may_manage_api_keys(admin))
     if not (name or "").strip():
         raise ValidationFailed("required", _("Name the application."), {"name": _("Required.")})
     key, plain = accounts.create_api_key(name, created_by_staff_id=admin.id)
@@ -93,7 +94,7 @@ def create_api_key(admin: StaffUser, name: str) -> tuple[ApiKey, str]:
 
 
 def revoke_api_key(admin: StaffUser, key_id: int) -> ApiKey:
-    require_admin(admin)
+    require(may_manage_api_keys(admin))
     key = db.session.get(ApiKey, key_id)
     if key is None:
         raise NotFound("api_key_not_found", _("There is no such API key."))

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from backend.accounts import service as accounts
 from backend.accounts.models import Citizen
 from backend.errors import DomainError
-from backend.extensions import db
 
 
 class Unauthorized(DomainError):
@@ -32,10 +31,8 @@ def current_citizen() -> Citizen | None:
     an app context, and so g, may outlive one request)."""
     if _KEY not in request.environ:
         token = presented_token()
-        citizen = accounts.citizen_for_token(token) if token else None
-        if citizen is not None:
-            db.session.commit()  # keeps last_used_at
-        request.environ[_KEY] = citizen
+        # citizen_for_token notes last_used_at: the request's transaction keeps it.
+        request.environ[_KEY] = accounts.citizen_for_token(token) if token else None
     return request.environ[_KEY]
 
 

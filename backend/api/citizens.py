@@ -11,7 +11,6 @@ from backend.api import errors, limits
 from backend.accounts import data_rights, service as accounts
 from backend.accounts.models import Channel, Citizen
 from backend.api.authentication import citizen_required, forget_citizen, presented_token, require_citizen
-from backend.extensions import db
 from backend.api.schemas import (ChannelLoginIn, CitizenIn, CitizenOut, CitizenPatch, NotificationPageOut, PageIn,
                                  ReportPageOut, TokenOut)
 from backend.feedback import feed
@@ -54,7 +53,6 @@ def channel_login(data):
 def revoke():
     """Revoke the presented token."""
     accounts.revoke_token(presented_token())
-    db.session.commit()
 
 
 @blp.get("/me")

@@ -15,13 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from backend.clock import utcnow
-from backend.errors import Conflict, ValidationFailed
-from backend.extensions import db
-from backend.outbox import service as outbox
 from backend.accounts.data_rights import register_erasure
 from backend.accounts.models import Citizen
 from backend.api.models import IdempotencyKey
+from backend.clock import utcnow
+from backend.errors import Conflict, ValidationFailed
+from backend.extensions import db
 
 MAX_KEY_LENGTH = 200
 
@@ -45,15 +44,16 @@ def _stored(scope: str, key: str, digest: str) -> tuple[int, dict] | None:
 
 def run_once(scope: str, key: str | None, digest: str,
              action: Callable[[], tuple[int, dict, int | None]]) -> tuple[int, dict, bool]:
-    """Run `action` (which writes but does not commit) once per (scope, key) and commit.
+    """Run `action` (which writes but does not commit) once per (scope, key), in the request's transaction.
 
     `action` returns (status code, answer, report id). Returns (status code, answer, replayed).
-    Without a key the action simply runs. Domain errors raised by the action are not stored:
-    the client may fix its request and retry with the same key.
+    Without a key the action simply runs. The key row is written first: a concurrent retry with
+    the same key waits on the unique index until this request's transaction ends, and then replays
+    the answer stored with it. Domain errors raised by the action roll the key back with the
+    request (nothing is stored): the client may fix its request and retry with the same key.
     """
     if not key:
         status, body, _report_id = action()
-        outbox.commit()
         return status, body, False
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -61,25 +61,19 @@ def run_once(scope: str, key: str | None, digest: str,
                                {"Idempotency-Key": "1 to 200 characters"})
     stored = _stored(scope, key, digest)
     if stored:
-        db.session.rollback()
         return stored[0], stored[1], True
     row = IdempotencyKey(scope=scope, key=key, fingerprint=digest, created_at=utcnow())
-    db.session.add(row)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
     except IntegrityError:
-        # Another request with this key committed first.
-        db.session.rollback()
+        # Another request with this key committed first (this one waited for it): its answer stands.
         stored = _stored(scope, key, digest)
-        db.session.rollback()
         return stored[0], stored[1], True
-    try:
-        status, body, report_id = action()
-    except Exception:
-        db.session.rollback()
-        raise
+    status, body, report_id = action()
     row.status_code, row.body, row.report_id = status, body, report_id
-    outbox.commit()
+    db.session.flush()
     return status, body, False
 
 
@@ -94,6 +88,4 @@ register_erasure(_forget_citizen)
 def forget_old() -> int:
     """Drop keys older than IDEMPOTENCY_KEEP_HOURS (a periodic job)."""
     cutoff = utcnow() - timedelta(hours=current_app.config["IDEMPOTENCY_KEEP_HOURS"])
-    result = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
-    db.session.commit()
-    return result.rowcount
+    return db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)).rowcount

@@ -8,7 +8,6 @@ from backend.api import errors, limits
 from backend.api.authentication import citizen_required, current_citizen, require_citizen
 from backend.api.catalogue import language
 from backend.api.schemas import In
-from backend.extensions import db
 from backend.incentives import boards, standing
 
 blp = Blueprint("api_points", __name__, url_prefix="/api/v1", description="Points, levels, badges and leaderboards")
@@ -130,7 +129,6 @@ def set_visibility(data):
     """Hide from (or return to) the public leaderboards; points and badges are kept."""
     citizen = require_citizen()
     standing.set_hidden_from_boards(citizen, data["hidden_from_boards"])
-    db.session.commit()
     return {"hidden_from_boards": citizen.hidden_from_boards}
 
 

@@ -78,8 +78,7 @@ def create_report():
     def submit():
         report = service.submit(category=fields["category"], lat=fields["lat"], long=fields["long"],
                                 description=fields["description"], attributes=fields["attributes"],
-                                address=fields.get("address"), reporter=citizen, channel="api", photos=raw,
-                                commit=False)
+                                address=fields.get("address"), reporter=citizen, channel="api", photos=raw)
         answer = {"id": report.id, "status": report.status.value, "reference": public_view.reference(report),
                   "public_url": public_view.public_url(report)}
         return 201, answer, report.id

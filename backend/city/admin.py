@@ -1,6 +1,6 @@
 """Admin rules for the city's map: departments, areas (with history) and categories.
 
-Each change writes an audit entry; the caller's request commits.
+Each change asks backend/city/policy.py first and writes an audit entry in the caller's transaction.
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from backend.city.service import set_area_geometry, validate_attribute_definitio
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.triage.policy import require_admin
+from backend.city import policy
+from backend.policy import require
 
 _CODE = re.compile(r"^[a-z0-9_]{2,40}$")
 
@@ -52,7 +53,7 @@ def _department_values(form: dict) -> dict:
 
 
 def save_department(staff: StaffUser, form: dict, department_id: int | None = None) -> Department:
-    require_admin(staff)
+    require(policy.may_manage_departments(staff))
     values = _department_values(form)
     department, before = audit.edit_coded_record(
         Department, department_id, values, taken=Conflict("code_taken", _("Another department has this code.")),
@@ -80,7 +81,7 @@ def geojson_of(geom: MultiPolygon) -> str:
 
 def save_area(staff: StaffUser, *, department_id: int, name: str, geojson: str, area_id: int | None = None) -> Area:
     """Create an area, or replace one, keeping the previous version as an AreaRevision."""
-    require_admin(staff)
+    require(policy.may_manage_areas(staff))
     name = _require(name, "name", 200)
     geom = parse_area_geojson(geojson)
     department = db.session.get(Department, int(department_id)) if str(department_id).isdigit() else None
@@ -126,7 +127,7 @@ def _attributes(text: str) -> list[dict]:
 
 def save_category(staff: StaffUser, form: Any, category_id: int | None = None) -> Category:
     """`form` is a mapping; `department_ids` a list. Attributes come as Open311 definitions in JSON."""
-    require_admin(staff)
+    require(policy.may_manage_categories(staff))
     try:
         sla = float(form.get("default_sla_hours", ""))
         if not 0 < sla <= 24 * 365:

@@ -2,6 +2,8 @@
 import click
 from flask.cli import with_appcontext
 
+from backend.transaction import in_transaction
+
 
 @click.group("apikey")
 def apikey_group() -> None:
@@ -11,13 +13,12 @@ def apikey_group() -> None:
 @apikey_group.command("create")
 @click.argument("name")
 @with_appcontext
+@in_transaction
 def create(name: str) -> None:
     """Register application NAME; prints the new key (it is stored hashed and never shown again)."""
     from backend.accounts import service as accounts
-    from backend.extensions import db
 
     if not name.strip():
         raise click.BadParameter("the application needs a name", param_hint="NAME")
     _key, plain = accounts.create_api_key(name)
-    db.session.commit()
     click.echo(plain)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from backend.transaction import in_transaction
+
 
 @click.group("map")
 def map_group() -> None:
@@ -12,6 +14,7 @@ def map_group() -> None:
 
 @map_group.command("rebuild-grid")
 @with_appcontext
+@in_transaction
 def rebuild_grid() -> None:
     """Recount the grid from every report (after changing CITY_LATITUDE)."""
     from backend.disclosure import map_grid

@@ -2,6 +2,8 @@
 import click
 from flask.cli import with_appcontext
 
+from backend.transaction import in_transaction
+
 
 @click.group("seed")
 def seed_group() -> None:
@@ -10,6 +12,7 @@ def seed_group() -> None:
 
 @seed_group.command("demo")
 @with_appcontext
+@in_transaction
 def demo() -> None:
     """A demo city after a year of use (running it twice changes nothing)."""
     from backend.demo import seed_demo

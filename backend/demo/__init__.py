@@ -1,5 +1,5 @@
 """`crowdgov seed demo`: a demo city after a year of use. Idempotent: a second run finds
-everything in place and changes no count."""
+everything in place and changes no count. Commits part by part (population.py says why)."""
 from __future__ import annotations
 
 import random

@@ -1,5 +1,9 @@
 """The demo city's people and a year of their reports, made through the real services
-with the clock moved back, so every history is one the platform could have written."""
+with the clock moved back, so every history is one the platform could have written.
+
+A batch loader: it owns its transactions, committing report by report and step by step, so the
+outbox delivers each report's routing inline (`deliver_pending_inline`) at the moment the moved
+clock says, as the worker would have."""
 from __future__ import annotations
 
 import random
@@ -126,8 +130,7 @@ def seed_reports(rng: random.Random, citizens: list[Citizen], count: int, now: d
             report = reports.submit(category=category, lat=lat, long=long, description=text,
                                     attributes=_attributes(rng, category), reporter=reporter,
                                     channel=rng.choice(["telegram", "telegram", "mobile", "open311"]),
-                                    address=f"{street_zh} {rng.randint(1, 999)}号 / {rng.randint(1, 999)} {street_en}",
-                                    commit=False)
+                                    address=f"{street_zh} {rng.randint(1, 999)}号 / {rng.randint(1, 999)} {street_en}")
             db.session.commit()
             if clock.advance(rng, 0.01, 0.2):
                 outbox.deliver_pending_inline()

@@ -82,7 +82,8 @@ def fold() -> int:
     """Move the logged changes into the cells of every level; returns how many changes were folded.
 
     One fold at a time, so concurrent folds never deadlock on the counter rows; the writers of
-    reports never touch those rows at all."""
+    reports never touch those rows at all. Owns its transaction: the fold commits (ending the
+    advisory lock) before a big fold's VACUUM, which cannot run inside a transaction."""
     _lock_grid()
     folded = db.session.execute(text(f"""
         WITH moved AS (DELETE FROM map_grid_changes RETURNING x, y, category_id, status, n),
@@ -99,7 +100,8 @@ def fold() -> int:
 
 def rebuild() -> int:
     """Count the grid again from `reports` (after bulk loads that bypassed the trigger, or a change
-    of CITY_LATITUDE, which changes every cell's height); returns how many reports it counted."""
+    of CITY_LATITUDE, which changes every cell's height); returns how many reports it counted.
+    Owns its transaction, committed before the ANALYZE that follows it."""
     _lock_grid()
     db.session.execute(text("TRUNCATE map_grid_cells, map_grid_changes"))
     visible = """(SELECT public_coordinate(ST_X(r.location), k.sensitive) AS x,

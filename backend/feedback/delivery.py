@@ -2,7 +2,8 @@
 
 The notification row is locked for the whole attempt, so a retried or duplicated job
 waits for the first and then finds it sent. It is marked sent, with Telegram's
-message id, in the same transaction that held the lock.
+message id, in the same transaction that held the lock. So `push()` owns its transaction:
+it commits (or rolls back) where the attempt ends, before any retry is scheduled.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Admin pages: departments, areas (GeoJSON upload with a preview), categories, staff,
-API keys, response templates and the audit log. Admins only; rules live in the areas."""
+API keys, response templates and the audit log. Who may open each page is asked of the policy
+of the area whose rules it edits (the same one its service asks); rules live in the areas."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,27 +8,46 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from backend.accounts import staff_admin
+from backend.accounts import policy as accounts_policy, staff_admin
 from backend.accounts.models import StaffRole, StaffUser
 from backend.audit import service as audit
+from backend.audit.policy import may_read_audit_log
+from backend.city import policy as city_policy
 from backend.city import admin as city_admin
 from backend.city.models import Area, Category, Department
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.i18n import LANGUAGES
 from backend.inbox.auth import current_staff
+from backend.policy import require
 from backend.triage import response_templates
+from backend.triage.policy import may_manage_templates
 from backend.triage.models import ResponseTemplate, TemplateUse
 
 bp = Blueprint("inbox_admin", __name__, url_prefix="/inbox/admin")
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
 
 
+PAGE_POLICIES = {
+    "inbox_admin.home": city_policy.may_manage_departments,
+    "inbox_admin.departments": city_policy.may_manage_departments,
+    "inbox_admin.areas": city_policy.may_manage_areas,
+    "inbox_admin.area": city_policy.may_manage_areas,
+    "inbox_admin.categories": city_policy.may_manage_categories,
+    "inbox_admin.staff": accounts_policy.may_manage_staff,
+    "inbox_admin.api_keys": accounts_policy.may_manage_api_keys,
+    "inbox_admin.templates": may_manage_templates,
+    "inbox_admin.audit_log": may_read_audit_log,
+}
+
+
 @bp.before_request
 @login_required
-def _admins_only():
-    if current_staff().role != StaffRole.ADMIN:
-        abort(403)
+def _ask_the_policy():
+    rule = PAGE_POLICIES.get(request.endpoint or "")
+    if rule is None:
+        abort(404)
+    require(rule(current_staff()))
 
 
 def _failed(exc) -> dict:
@@ -37,11 +57,10 @@ def _failed(exc) -> dict:
 
 
 def _save(save, saved_message: str, list_endpoint: str):
-    """Run a POSTed form's rule: on success commit and go back to the list; on a domain
-    error return the field errors for the form shown again. Returns (response, errors)."""
+    """Run a POSTed form's rule: on success go back to the list (the request commits); on a domain
+    error roll back and return the field errors for the form shown again. Returns (response, errors)."""
     try:
         save()
-        db.session.commit()
     except RECOVERABLE as exc:
         return None, _failed(exc)
     flash(saved_message, "success")
@@ -101,7 +120,6 @@ def area(area_id: int | None = None):
             if request.form.get("confirm") == "1":
                 saved = city_admin.save_area(current_staff(), department_id=form["department_id"], name=form["name"],
                                              geojson=form["geojson"], area_id=area_id)
-                db.session.commit()
                 flash(_("Area saved."), "success")
                 return redirect(url_for("inbox_admin.area", area_id=saved.id))
             preview = form["geojson"]
@@ -168,7 +186,6 @@ def api_keys():
             else:
                 _key, plain = staff_admin.create_api_key(current_staff(), request.form.get("name", ""))
                 flash(_("Copy the key now: it is shown only once."), "info")
-            db.session.commit()
         except RECOVERABLE as exc:
             _failed(exc)
         except ValueError:

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
+from backend import transaction
 from backend.accounts import service as accounts
 from backend.accounts.models import StaffUser
 from backend.audit import service as audit
@@ -69,7 +70,7 @@ def login():
             login_throttle.record_failure(email, _address())
             if staff is not None:
                 audit.record(staff, "staff.login_failed", "staff", staff.id, after={"address": _address()})
-                db.session.commit()
+                transaction.keep_despite_error_status()  # the 401 answers; the failed attempt stays on record
             flash(_("The e-mail or the password is wrong."), "error")
             return render_template("inbox/login.html", email=email), 401
         login_throttle.record_success(email, _address())
@@ -77,7 +78,6 @@ def login():
         login_user(StaffSession(staff))
         session.permanent = True
         audit.record(staff, "staff.login", "staff", staff.id, after={"address": _address()})
-        db.session.commit()
         target = request.args.get("next") or ""
         # Only local paths: an open redirect would help phishing.
         if not target.startswith("/") or target.startswith("//"):

@@ -1,6 +1,6 @@
 """Coordinators' campaign pages: list, create (area drawn on a map or uploaded as GeoJSON),
-edit, pause/resume/close, progress. Every rule is backend/tasks/campaigns.py's; the pages
-add the audit entry the other staff edits get."""
+edit, pause/resume/close, progress. Every rule, who may and the audit entry are
+backend/tasks/campaigns.py's and backend/tasks/policy.py's."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,21 +12,20 @@ from flask_login import login_required
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
-from backend.audit import service as audit
 from backend.city.models import Category
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.inbox import display
 from backend.inbox.auth import current_staff
-from backend.inbox.city_map import require_coordinator
 from backend.inbox.pages import bp
+from backend.policy import require
 from backend.tasks import campaigns
+from backend.tasks.policy import may_see_campaigns
 from backend.tasks.models import Campaign, CampaignState
 
 FORM_FIELDS = (*campaigns.TEXT_FIELDS, "category", "starts_at", "ends_at", "redundancy", "reward_multiplier",
                "min_level", "target_count")
 STATE_LABELS = {CampaignState.ACTIVE: _l("Active"), CampaignState.PAUSED: _l("Paused"), CampaignState.CLOSED: _l("Closed")}
-STATE_ACTIONS = {"pause": campaigns.pause_campaign, "resume": campaigns.resume_campaign, "close": campaigns.close_campaign}
 MAX_UPLOAD = 5_000_000
 
 
@@ -58,13 +57,6 @@ def _posted() -> dict[str, str]:
     return form
 
 
-def _audit_view(campaign: Campaign) -> dict[str, Any]:
-    return {"title_en": campaign.title_en, "title_zh": campaign.title_zh, "state": campaign.state.value,
-            "starts_at": campaign.starts_at, "ends_at": campaign.ends_at, "redundancy": campaign.redundancy,
-            "reward_multiplier": campaign.reward_multiplier, "target_count": campaign.target_count,
-            "min_level": campaign.min_level, "category_id": campaign.category_id}
-
-
 def _page(campaign: Campaign | None, form: dict[str, str], errors: dict, status: int = 200):
     categories = list(db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.code)))
     return render_template(
@@ -76,7 +68,7 @@ def _page(campaign: Campaign | None, form: dict[str, str], errors: dict, status:
 @bp.get("/campaigns")
 @login_required
 def campaign_list():
-    require_coordinator()
+    require(may_see_campaigns(current_staff()))
     rows = [(c, campaigns.progress(c.id)) for c in campaigns.list_campaigns()]
     return render_template("inbox/coordinator/campaigns.html", rows=rows, state_labels=STATE_LABELS)
 
@@ -84,7 +76,7 @@ def campaign_list():
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required
 def campaign_new():
-    require_coordinator()
+    require(may_see_campaigns(current_staff()))
     if request.method == "GET":
         return _page(None, _form_of(None), {})
     form = _posted()
@@ -95,8 +87,6 @@ def campaign_new():
         db.session.rollback()
         flash(exc.message, "error")
         return _page(None, form, exc.fields, 422)
-    audit.record(current_staff(), "campaign.create", "campaign", campaign.id, after=_audit_view(campaign))
-    db.session.commit()
     flash(_("Campaign created with %(n)d task points.", n=campaigns.progress(campaign.id)["tasks"]), "success")
     return redirect(url_for("inbox.campaign_edit", campaign_id=campaign.id))
 
@@ -104,12 +94,11 @@ def campaign_new():
 @bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
 @login_required
 def campaign_edit(campaign_id: int):
-    require_coordinator()
+    require(may_see_campaigns(current_staff()))
     campaign = campaigns.get(campaign_id)
     if request.method == "GET":
         return _page(campaign, _form_of(campaign), {})
     form = _posted()
-    before = _audit_view(campaign)
     current = _form_of(campaign)
     # Send only what changed: the area and the target may not change once citizens answered.
     values = {k: v for k, v in form.items() if v != current.get(k, "")}
@@ -119,14 +108,11 @@ def campaign_edit(campaign_id: int):
         flash(_("Nothing changed."), "info")
         return redirect(url_for("inbox.campaign_edit", campaign_id=campaign.id))
     try:
-        campaign = campaigns.update_campaign(campaign.id, **values)
+        campaign = campaigns.update_campaign(current_staff(), campaign.id, **values)
     except (ValidationFailed, Conflict, Forbidden) as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return _page(campaigns.get(campaign_id), form, exc.fields, 422)
-    audit.record(current_staff(), "campaign.update", "campaign", campaign.id, before=before,
-                 after={**_audit_view(campaign), **({"area": "changed"} if "area" in values else {})})
-    db.session.commit()
     flash(_("Campaign saved."), "success")
     return redirect(url_for("inbox.campaign_edit", campaign_id=campaign.id))
 
@@ -134,20 +120,16 @@ def campaign_edit(campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/state")
 @login_required
 def campaign_state(campaign_id: int):
-    require_coordinator()
+    require(may_see_campaigns(current_staff()))
     action = request.form.get("action", "")
-    if action not in STATE_ACTIONS:
+    if action not in campaigns.STATE_ACTIONS:
         raise NotFound("unknown_action", _("There is nothing here."))
-    before = campaigns.get(campaign_id).state.value
     try:
-        campaign = STATE_ACTIONS[action](campaign_id)
-    except Conflict as exc:
+        campaign = campaigns.change_state(current_staff(), campaign_id, action)
+    except (Conflict, Forbidden) as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("inbox.campaign_edit", campaign_id=campaign_id))
-    audit.record(current_staff(), f"campaign.{action}", "campaign", campaign.id, before={"state": before},
-                 after={"state": campaign.state.value})
-    db.session.commit()
     flash(_("Campaign is now: %(state)s.", state=STATE_LABELS[campaign.state]), "success")
     return redirect(url_for("inbox.campaign_edit", campaign_id=campaign.id))
 
@@ -158,6 +140,6 @@ def campaign_points(campaign_id: int):
     """The campaign's task points with their figures, drawn on its map."""
     from flask import jsonify
 
-    require_coordinator()
+    require(may_see_campaigns(current_staff()))
     return jsonify([{k: p[k] for k in ("id", "lat", "long", "state", "answers", "outcome")}
                     for p in campaigns.task_points(campaign_id)])

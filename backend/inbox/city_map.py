@@ -4,30 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from backend.city.models import Category, Department
+from backend.disclosure.policy import may_see_city_map
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
+from backend.policy import require
 from backend.public.labels import STATUS
 from backend.public.map_api import json_error, map_config, reports_layer
-from backend.triage.policy import is_city_wide
-
-
-def require_coordinator() -> None:
-    """Coordinators and admins see the whole city; department staff get a 404 (as for notices)."""
-    if not is_city_wide(current_staff()):
-        abort(404)
 
 
 @bp.get("/map")
 @login_required
 def coordinator_map() -> str:
-    require_coordinator()
+    require(may_see_city_map(current_staff()))
     config = map_config(reportsUrl=url_for("inbox.coordinator_map_reports"),
                         reportUrl=url_for("inbox.report", report_id=0).replace("/0", "/{id}"))
     return render_template(
@@ -39,7 +34,7 @@ def coordinator_map() -> str:
 @bp.get("/map/reports.json")
 @login_required
 def coordinator_map_reports() -> Any:
-    require_coordinator()
+    require(may_see_city_map(current_staff()))
     try:
         layer = reports_layer(request.args, staff=True)
     except DomainError as exc:

@@ -1,4 +1,6 @@
-"""Staff pages that read: the inbox list, a report, photos, coordinator notices."""
+"""Staff pages that read: the inbox list, a report, photos, coordinator notices.
+
+Which parts a page shows is asked of the areas' policies (`may(action, subject)` in templates)."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,6 +8,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -14,10 +17,11 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
+from backend import policy
 from backend.reports import nearby, service as reports
 from backend.triage import inbox_query, moderation, response_templates, sla
 from backend.reports.models import Attachment, ReportStatus, Supporter
-from backend.triage.policy import is_city_wide, may_see_contact, report_for
+from backend.triage.policy import may_see_all_departments, may_see_notices, may_see_report, report_for
 from backend.triage.service import REJECT_REASONS
 from backend.triage.models import TemplateUse
 from backend.tasks.service import verification_state
@@ -35,15 +39,21 @@ def coordinator_map_url() -> str | None:
     return None
 
 
-def layout_context() -> dict:
-    from flask_login import current_user
+def _signed_in() -> policy.Actor:
+    return current_staff() if current_user.is_authenticated else None
 
-    context = {"lang": display.language(), "now": utcnow(), **display.filters()}
-    if current_user.is_authenticated:
-        staff = current_staff()
+
+def may(action: str, subject: object = None) -> bool:
+    """For templates: may the signed-in staff member do `action` (a policy's name without may_)?"""
+    return policy.may(_signed_in(), action, subject)
+
+
+def layout_context() -> dict:
+    context = {"lang": display.language(), "now": utcnow(), "may": may, **display.filters()}
+    staff = _signed_in()
+    if staff is not None:
         context["staff"] = staff
-        context["city_wide"] = is_city_wide(staff)
-        context["escalation_count"] = sla.open_escalation_count() if is_city_wide(staff) else 0
+        context["escalation_count"] = sla.open_escalation_count() if may_see_notices(staff) else 0
     return context
 
 
@@ -67,7 +77,7 @@ def _filters() -> inbox_query.InboxFilters:
     sort = request.args.get("sort", "newest")
     return inbox_query.InboxFilters(
         status=status, category_id=_int("category"), area_id=_int("area"),
-        department_id=_int("department") if is_city_wide(current_staff()) else None,
+        department_id=_int("department") if may_see_all_departments(current_staff()) else None,
         overdue=request.args.get("overdue") == "1", verified=verified,
         possible_duplicates=request.args.get("duplicates") == "1",
         date_from=_date("from"), date_to=_date("to"), q=request.args.get("q", "")[:200],
@@ -82,11 +92,12 @@ def index():
     zone = current_app.config["CITY_TIMEZONE"]
     rows, next_cursor = inbox_query.page(staff, f, cursor=request.args.get("after"), city_zone=zone)
     counts = inbox_query.status_counts(staff, f, zone)
+    every_department = bool(may_see_all_departments(staff))
     areas_query = select(Area).order_by(Area.name)
-    if not is_city_wide(staff):
+    if not every_department:
         areas_query = areas_query.where(Area.department_id == staff.department_id)
     args = {k: v for k, v in request.args.items() if k != "after"}
-    shown = ["active", *(["submitted"] if is_city_wide(staff) else []),
+    shown = ["active", *(["submitted"] if every_department else []),
              "open", "acknowledged", "in_progress", "resolved", "rejected", "duplicate", "closed"]
     active_count = sum(counts[s.value] for s in sla.OPEN)
     tabs = [(key, display.STATUS_LABELS.get(key, display.ACTIVE_LABEL), active_count if key == "active" else counts[key],
@@ -121,9 +132,9 @@ def report(report_id: int):
     return render_template(
         "inbox/report.html", report=found, lat=lat, long=long, photos=photos, supporters=supporters,
         nearby_points=[{"id": r.id, "lat": la, "long": lo, "status": r.status.value, "url": url_for("inbox.report", report_id=r.id)}
-                       for r, la, lo in near if is_city_wide(staff) or r.department_id == staff.department_id],
-        duplicates=[d for d in duplicates if is_city_wide(staff) or d.department_id == staff.department_id],
-        time_left=sla.time_left(found), contact=may_see_contact(staff), departments=_departments(),
+                       for r, la, lo in near if may_see_report(staff, r)],
+        duplicates=[d for d in duplicates if may_see_report(staff, d)],
+        time_left=sla.time_left(found), departments=_departments(),
         templates=response_templates.active(), reject_reasons=REJECT_REASONS, held=held,
         map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found),
         verification=verification_state(found.id), verification_labels=verification_labels)
@@ -156,8 +167,7 @@ def photo(report_id: int, attachment_id: int, size: str = ""):
 @login_required
 def escalations():
     staff = current_staff()
-    if not is_city_wide(staff):
-        abort(404)
+    policy.require(may_see_notices(staff))
     return render_template("inbox/escalations.html", escalations=sla.open_escalations(staff),
                            held_reports=moderation.held_reports(staff), unrouted=reports.unrouted(),
                            departments=_departments())

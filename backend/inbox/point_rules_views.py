@@ -1,23 +1,23 @@
-"""The coordinators' page for the incentives point rules (backend/incentives/rules.py), audited."""
+"""The coordinators' page for the incentives point rules (backend/incentives/rules.py, which audits)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from backend.audit import service as audit
 from backend.errors import Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.inbox.auth import current_staff
-from backend.inbox.city_map import require_coordinator
 from backend.inbox.pages import bp
 from backend.incentives import rules
+from backend.incentives.policy import may_see_point_rules
+from backend.policy import require
 
 
 @bp.route("/point-rules", methods=["GET", "POST"])
 @login_required
 def point_rules():
-    require_coordinator()
+    require(may_see_point_rules(current_staff()))
     errors: dict[str, str] = {}
     if request.method == "POST":
         staff = current_staff()
@@ -37,10 +37,6 @@ def point_rules():
                     changed[reason] = rules.set_amount(reason, value, staff=staff)
                 except ValidationFailed as exc:
                     raise ValidationFailed(exc.code, exc.message, {reason: exc.message}) from None
-            for reason, value in changed.items():
-                audit.record(staff, "point_rule.update", "point_rule", reason,
-                             before={"amount": before[reason]}, after={"amount": value})
-            db.session.commit()
         except (ValidationFailed, Forbidden) as exc:
             db.session.rollback()
             flash(exc.message, "error")

@@ -11,7 +11,7 @@ from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
 from backend.triage import moderation, service as triage, sla
 from backend.reports.models import Report
-from backend.triage.policy import may_see
+from backend.triage.policy import may_see_report
 
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
 
@@ -65,7 +65,7 @@ def act(report_id: int, action: str):
     fn, success = calls[action]
     _attempt(fn, success)
     report = db.session.get(Report, report_id)
-    if report is None or not may_see(staff, report):
+    if report is None or not may_see_report(staff, report):
         return redirect(url_for("inbox.index"))  # handed over to a department this staff member cannot see
     return _back(report_id)
 

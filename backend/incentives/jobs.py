@@ -5,26 +5,19 @@ from datetime import date, timedelta
 
 from backend.clock import utcnow
 from backend.incentives import badges, boards, notices
-from backend.outbox import service as outbox
 
 
 def crown_district_champions(month: str | None = None) -> int:
     """The district-of-the-month badge for the month before now (or `month`, "YYYY-MM-01")."""
     first = date.fromisoformat(month) if month else badges.previous_month()
-    crowned = badges.crown_district_champions(first)
-    outbox.commit()
-    return crowned
+    return badges.crown_district_champions(first)
 
 
 def award_campaign_finishers(days: int = 30) -> int:
     """The finisher badge for answerers of campaigns closed in the last `days` (a sweep that may miss runs)."""
-    awarded = badges.campaign_finishers(utcnow() - timedelta(days=days))
-    outbox.commit()
-    return awarded
+    return badges.campaign_finishers(utcnow() - timedelta(days=days))
 
 
 def rebuild_boards() -> int:
     """Repair: recompute every board from the ledger (not scheduled; the boards are kept incrementally)."""
-    rows = boards.rebuild()
-    outbox.commit()
-    return rows
+    return boards.rebuild()

@@ -9,11 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from backend.accounts.models import StaffRole, StaffUser
+from backend.accounts.models import StaffUser
+from backend.audit import service as audit
 from backend.clock import utcnow
-from backend.errors import Forbidden, ValidationFailed
+from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.incentives.models import PointRule
+from backend.incentives.policy import may_edit_point_rules
+from backend.policy import require
 
 
 class Reason(enum.StrEnum):
@@ -67,9 +70,9 @@ def table() -> list[dict]:
 
 
 def set_amount(reason: str, value: int, *, staff: StaffUser) -> int:
-    """A coordinator sets what a reason is worth from now on (entries already written stay)."""
-    if staff.role not in (StaffRole.COORDINATOR, StaffRole.ADMIN):
-        raise Forbidden("not_a_coordinator", _("Only coordinators may change the point rules."))
+    """A coordinator sets what a reason is worth from now on (entries already written stay);
+    a change is audited (`point_rule.update`, the amount before and after)."""
+    require(may_edit_point_rules(staff))
     try:
         key = Reason(reason)
         default = DEFAULTS[key]
@@ -84,9 +87,12 @@ def set_amount(reason: str, value: int, *, staff: StaffUser) -> int:
                                _("This amount must be between %(low)d and %(high)d.",
                                  low=-LIMIT if penalty else 0, high=0 if penalty else LIMIT),
                                {"amount": "out of range"})
+    before = amount(key)
+    if value == before:
+        return value
     stmt = insert(PointRule).values(reason=key.value, amount=value, updated_at=utcnow(), updated_by_staff_id=staff.id)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[PointRule.reason],
         set_={"amount": value, "updated_at": stmt.excluded.updated_at, "updated_by_staff_id": staff.id}))
-    db.session.flush()
+    audit.record(staff, "point_rule.update", "point_rule", key.value, before={"amount": before}, after={"amount": value})
     return value

@@ -26,7 +26,6 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.open311.formats import Open311Error
 from backend.open311.models import Open311Submission
-from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.disclosure import projection as disclosure, public_view
 from backend.reports.models import OPEN311_OPEN, Report, ReportEvent
@@ -314,14 +313,12 @@ def post_request(form: MultiDict) -> dict[str, Any]:
         reporter = _requester(form, key.id)
         report = reports.submit(category=category_, lat=lat, long=long, description=description,
                                 attributes=_attributes(form, category_), reporter=reporter, channel="open311",
-                                address=address, commit=False)
+                                address=address)
     except DomainError as exc:
-        db.session.rollback()
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         raise Open311Error(400, exc.message + (f" ({details})" if details else "")) from None
     token = secrets.token_urlsafe(16)
     db.session.add(Open311Submission(report_id=report.id, api_key_id=key.id, token=token, media_url=media_url))
-    outbox.commit()
     hours = category_.default_sla_hours
     answer = {"service_request_id": str(report.id), "token": token,
               "service_notice": _("We aim to handle this within %(hours)d hours.", hours=hours)}

@@ -1,9 +1,10 @@
 """The transactional outbox.
 
-A service that owes background work calls `add()` inside its transaction. After the
-commit the messages are enqueued at once; if Redis is unreachable they stay pending
-and the periodic sweep enqueues them later. A message is done when its job has run;
-jobs are idempotent, so enqueuing one twice is harmless.
+A service that owes background work calls `add()` inside its transaction. Right after that
+transaction commits (whoever commits it: the request, job or CLI edge of backend/transaction.py,
+or a batch service) the messages are enqueued; if Redis is unreachable they stay pending and the
+periodic sweep enqueues them later. A rolled-back transaction promised nothing. A message is done
+when its job has run; jobs are idempotent, so enqueuing one twice is harmless.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.utils import import_string
 
 from backend import jobqueue
@@ -25,29 +26,43 @@ from backend.outbox.models import OutboxMessage
 log = logging.getLogger(__name__)
 DELIVER = "backend.outbox.jobs.deliver"
 MAX_ATTEMPTS = 10
-_PENDING_KEY = "crowdgov_outbox_pending"
+_PROMISED_KEY = "crowdgov_outbox_promised"
+_COMMITTING_KEY = "crowdgov_outbox_committing"
 
 
 def add(job: str, **kwargs: Any) -> OutboxMessage:
     """Promise that `job(**kwargs)` will run once this transaction commits."""
     message = OutboxMessage(job=job, kwargs=kwargs)
     db.session.add(message)
-    db.session.info.setdefault(_PENDING_KEY, []).append(message)
+    db.session.info.setdefault(_PROMISED_KEY, []).append(message)
     return message
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "before_commit")
+def _note_promises(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the promises wait for the transaction's own commit
+    promised = session.info.pop(_PROMISED_KEY, None)
+    if promised:
+        session.flush()
+        # A message added inside a savepoint that rolled back is no longer in the session.
+        session.info[_COMMITTING_KEY] = [m.id for m in promised if m in session and m.id is not None]
 
 
-def commit() -> None:
-    """Commit the session, then enqueue the jobs it promised (Redis being down is not an error)."""
-    db.session.flush()
-    ids = [m.id for m in db.session.info.pop(_PENDING_KEY, [])]
-    db.session.commit()
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    ids = session.info.pop(_COMMITTING_KEY, None)
     if ids:
         _enqueue(ids)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_PROMISED_KEY, None)
+        session.info.pop(_COMMITTING_KEY, None)
 
 
 def _enqueue(ids: list[int]) -> int:
@@ -66,7 +81,9 @@ def _enqueue(ids: list[int]) -> int:
 
 
 def sweep() -> int:
-    """Enqueue messages never enqueued, or enqueued long ago and still not done."""
+    """Enqueue messages never enqueued, or enqueued long ago and still not done.
+
+    Reads in its own short transaction (ended before Redis is asked) and marks what it enqueued in another."""
     now = utcnow()
     retry = timedelta(seconds=current_app.config["OUTBOX_RETRY_SECONDS"])
     ids = list(db.session.scalars(
@@ -81,30 +98,37 @@ def sweep() -> int:
 
 
 def deliver(message_id: int) -> str:
-    """Run the job a message promised and mark it done."""
+    """Run the job a message promised and mark it done.
+
+    Owns its transactions: the job's work and the done mark commit together (a job that keeps
+    transactions of its own, such as a push, has committed its part already); a job that raised
+    is rolled back, and its failed attempt is counted in a transaction of its own."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return "missing"
     if message.done_at is not None:
         return "already done"
     job, kwargs = message.job, dict(message.kwargs)
-    db.session.rollback()
     try:
         import_string(job)(**kwargs)
+        _mark(message_id, done_at=utcnow())
+        db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-            attempts=OutboxMessage.attempts + 1, last_error=repr(exc)[:2000]))
+        _mark(message_id, last_error=repr(exc)[:2000])
         db.session.commit()
         raise
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-        done_at=utcnow(), attempts=OutboxMessage.attempts + 1))
-    db.session.commit()
     return "done"
 
 
+def _mark(message_id: int, **values: Any) -> None:
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        attempts=OutboxMessage.attempts + 1, **values))
+
+
 def deliver_pending_inline() -> int:
-    """Do every pending message now, in this process (seeding and maintenance, not requests)."""
+    """Do every pending message now, in this process (seeding and maintenance, not requests);
+    each delivery is its own transaction, as in the worker."""
     ids = list(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.done_at.is_(None)).order_by(OutboxMessage.id)))
     db.session.rollback()
     for message_id in ids:

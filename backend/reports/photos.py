@@ -123,13 +123,18 @@ def attach(report: Report, photos: list[Photo]) -> list[Attachment]:
     return rows
 
 
+# The transaction's end decides, not a savepoint's: a file written inside a savepoint that
+# rolled back goes when the transaction rolls back (a refused report ends its request so).
 @event.listens_for(Session, "after_commit")
 def _keep_files(session: Session) -> None:
-    session.info.pop(_NEW_FILES_KEY, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_NEW_FILES_KEY, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _remove_files(session: Session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        return
     for name in session.info.pop(_NEW_FILES_KEY, []):
         Path(name).unlink(missing_ok=True)
 

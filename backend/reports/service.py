@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any, Sequence
 
 from flask_babel import gettext as _
+from geoalchemy2.elements import WKTElement
 from geoalchemy2.shape import to_shape
 from sqlalchemy import exists, select
 
@@ -58,9 +59,9 @@ def check_description(description: str | None) -> str:
 
 def submit(*, category: Category | str, lat: Any, long: Any, description: str | None = "",
            attributes: dict[str, Any] | None = None, reporter: Citizen | None = None,
-           channel: str = "api", address: str | None = None, commit: bool = True,
+           channel: str = "api", address: str | None = None,
            photos: Sequence[bytes] = ()) -> Report:
-    """Store a new report and promise its routing, in one transaction.
+    """Store a new report and promise its routing, in the caller's transaction.
 
     Everything is validated before anything is written: a bad input leaves nothing behind.
     `photos` are raw uploads (at most photo_store.MAX_PHOTOS); they are checked and re-encoded first.
@@ -76,7 +77,7 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     checked = [photo_store.process(data) for data in photos]
     report = Report(
         category=category, reporter=reporter, description=text, attributes=values,
-        location=f"SRID=4326;POINT({long_f} {lat_f})", address=(address or None) and address.strip()[:300],
+        location=WKTElement(f"POINT({long_f} {lat_f})", srid=4326), address=(address or None) and address.strip()[:300],
         status=ReportStatus.SUBMITTED, channel=channel,
         district_id=city.district_id_at(lat_f, long_f),
     )
@@ -89,8 +90,6 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     if checked:
         photo_store.attach(report, checked)
     outbox.add(ROUTE_JOB, report_id=report.id)
-    if commit:
-        outbox.commit()
     return report
 
 
@@ -110,7 +109,7 @@ def record_event(report: Report, kind: EventKind, *, actor_type: ActorType = Act
 def transition(report: Report, target: ReportStatus, *, actor_type: ActorType, note: str = "", public: bool = True,
                actor_staff_id: int | None = None, actor_citizen_id: int | None = None,
                kind: EventKind = EventKind.STATUS, data: dict | None = None) -> ReportEvent:
-    """Move a report along the lifecycle, recording the event. The caller commits."""
+    """Move a report along the lifecycle, recording the event."""
     if not allowed(report.status, target):
         raise Conflict("invalid_transition", _("A report that is %(current)s cannot become %(target)s.",
                                                current=report.status.value, target=target.value))
@@ -130,17 +129,13 @@ def coordinates(report: Report) -> tuple[float, float]:
 def route(report_id: int) -> Report | None:
     """Give a submitted report to the department that handles its category at its place.
 
-    Runs as a job; a second run changes nothing (the status check under a row lock).
+    Runs as a job; a second run changes nothing (the status check under a row lock, held until
+    the job's transaction ends).
     """
     report = db.session.scalar(select(Report).where(Report.id == report_id).with_for_update())
-    if report is None:
-        db.session.rollback()
-        return None
-    if report.status != ReportStatus.SUBMITTED:
-        db.session.rollback()
+    if report is None or report.status != ReportStatus.SUBMITTED:
         return report
     if _held_for_review(report):
-        db.session.commit()
         return report
     lat, long = coordinates(report)
     department_id = city.responsible_department_id(report.category_id, lat, long)
@@ -150,13 +145,11 @@ def route(report_id: int) -> Report | None:
         if not already:
             record_event(report, EventKind.UNROUTED, public=False,
                    note="No department area covers this place for this category.")
-        db.session.commit()
         return report
     report.department_id = department_id
     report.due_at = utcnow() + timedelta(hours=report.category.default_sla_hours)
     transition(report, ReportStatus.OPEN, actor_type=ActorType.SYSTEM, kind=EventKind.ROUTED,
                data={"department_id": department_id})
-    outbox.commit()
     return report
 
 

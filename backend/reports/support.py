@@ -56,7 +56,7 @@ def supporter_count(report: Report) -> int:
 
 
 def support(report: Report, citizen: Citizen) -> tuple[int, bool]:
-    """Add the citizen as a supporter, once. Returns (supporters, already_supporting) and commits.
+    """Add the citizen as a supporter, once. Returns (supporters, already_supporting).
 
     The reporter already counts as concerned: supporting one's own report adds nothing.
     Only open reports take supporters; `report_supported` is sent once per citizen.
@@ -71,5 +71,4 @@ def support(report: Report, citizen: Citizen) -> tuple[int, bool]:
     ).scalar()
     if inserted is not None:
         signals.report_supported.send(report, citizen=citizen)
-    db.session.commit()
     return supporter_count(report), inserted is None

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from geoalchemy2.elements import WKTElement
 from sqlalchemy import select
 
 from geo.coordinates import validate_point
@@ -14,7 +15,6 @@ from backend.accounts.models import Citizen
 from backend.clock import utcnow
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
-from backend.outbox import service as outbox
 from backend.reports.models import Attachment, Report
 from backend.tasks import assignment, campaigns, consensus, reputation, service
 from backend.tasks.models import Answer, Claim, ClaimState, Task, Verdict
@@ -66,25 +66,21 @@ def answer(task_id: int, citizen: Citizen, verdict: Any, *, lat: Any = None, lon
         # Report before task, the order a report's transition takes when it ends its tasks: no deadlock.
         db.session.execute(select(Report.id).where(Report.id == report_id).with_for_update())
     task = service.get(task_id, lock=True)
-    try:
-        assignment.check_may_take(task, citizen, now)
-        held = _claim_for(task, citizen)
-        choice = _verdict(verdict)
-        text = (note or "").strip()
-        if len(text) > MAX_NOTE:
-            raise ValidationFailed("note_too_long", _("The note is too long (at most %(n)d characters).", n=MAX_NOTE),
-                                   {"note": f"at most {MAX_NOTE} characters"})
-        where = _location(lat, long)
-        if task.campaign is not None:
-            if where is None:
-                raise ValidationFailed("location_required", _("Share your location to answer a campaign task."),
-                                       {"location": "required"})
-            campaigns.check_in_area(task.campaign, *where)
-        if photo_id is not None and db.session.get(Attachment, photo_id) is None:
-            raise ValidationFailed("unknown_photo", _("This photo was not uploaded."), {"photo_id": "unknown"})
-    except Exception:
-        db.session.rollback()
-        raise
+    assignment.check_may_take(task, citizen, now)
+    held = _claim_for(task, citizen)
+    choice = _verdict(verdict)
+    text = (note or "").strip()
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed("note_too_long", _("The note is too long (at most %(n)d characters).", n=MAX_NOTE),
+                               {"note": f"at most {MAX_NOTE} characters"})
+    where = _location(lat, long)
+    if task.campaign is not None:
+        if where is None:
+            raise ValidationFailed("location_required", _("Share your location to answer a campaign task."),
+                                   {"location": "required"})
+        campaigns.check_in_area(task.campaign, *where)
+    if photo_id is not None and db.session.get(Attachment, photo_id) is None:
+        raise ValidationFailed("unknown_photo", _("This photo was not uploaded."), {"photo_id": "unknown"})
     weight = reputation.weight(citizen.id)
     distance = reason = None
     if where is not None:
@@ -93,7 +89,7 @@ def answer(task_id: int, citizen: Citizen, verdict: Any, *, lat: Any = None, lon
             weight *= cfg["FAR_ANSWER_WEIGHT_FACTOR"]
             reason = FAR_FROM_TARGET
     result = Answer(task_id=task.id, citizen_id=citizen.id, verdict=choice, note=text, photo_id=photo_id,
-                    location=f"SRID=4326;POINT({where[1]} {where[0]})" if where else None, distance_m=distance,
+                    location=WKTElement(f"POINT({where[1]} {where[0]})", srid=4326) if where else None, distance_m=distance,
                     weight=round(weight, 6), low_weight_reason=reason, created_at=now)
     db.session.add(result)
     held.state = ClaimState.ANSWERED
@@ -101,6 +97,5 @@ def answer(task_id: int, citizen: Citizen, verdict: Any, *, lat: Any = None, lon
     db.session.flush()
     db.session.refresh(task, ["answers"])
     consensus.evaluate(task)
-    outbox.commit()
     return result
 

@@ -19,7 +19,6 @@ from backend.city.service import point_sql, within_metres
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.extensions import db
-from backend.outbox import service as outbox
 from backend.reports.models import Report, Supporter
 from backend.tasks import campaigns, service
 from backend.tasks.models import Answer, Campaign, Claim, ClaimState, Task, TaskKind, TaskState
@@ -116,34 +115,30 @@ def current_claim(citizen: Citizen) -> Claim | None:
 
 
 def claim(task_id: int, citizen: Citizen) -> Claim:
-    """Hold a slot of the task for CLAIM_MINUTES. Claiming the task one already holds returns that claim."""
+    """Hold a slot of the task for CLAIM_MINUTES. Claiming the task one already holds returns that claim.
+
+    The task's row lock, taken first, decides the last slot; it is held until the caller's transaction ends."""
     now = utcnow()
+    task = service.get(task_id, lock=True)
+    check_may_take(task, citizen, now)
+    if service.answered_by(task.id, citizen.id):
+        raise Conflict("already_answered", _("You have already answered this task."))
+    _expire_stale_claims_of(citizen, now)
+    held = db.session.scalar(select(Claim).where(Claim.citizen_id == citizen.id, Claim.state == ClaimState.ACTIVE))
+    if held is not None and held.task_id == task_id:
+        return held
+    if held is not None:
+        raise Conflict("claim_held", _("You already hold a task: answer or release it first."))
+    if slots_taken(task.id, now) >= task.redundancy:
+        raise Conflict("task_full", _("Enough people are already on this task."))
+    new = Claim(task_id=task.id, citizen_id=citizen.id, state=ClaimState.ACTIVE, created_at=now,
+                expires_at=now + timedelta(minutes=current_app.config["CLAIM_MINUTES"]))
     try:
-        task = service.get(task_id, lock=True)
-        check_may_take(task, citizen, now)
-        if service.answered_by(task.id, citizen.id):
-            raise Conflict("already_answered", _("You have already answered this task."))
-        _expire_stale_claims_of(citizen, now)
-        held = db.session.scalar(select(Claim).where(Claim.citizen_id == citizen.id, Claim.state == ClaimState.ACTIVE))
-        if held is not None and held.task_id == task_id:
-            outbox.commit()
-            return held
-        if held is not None:
-            raise Conflict("claim_held", _("You already hold a task: answer or release it first."))
-        if slots_taken(task.id, now) >= task.redundancy:
-            raise Conflict("task_full", _("Enough people are already on this task."))
-        new = Claim(task_id=task.id, citizen_id=citizen.id, state=ClaimState.ACTIVE, created_at=now,
-                    expires_at=now + timedelta(minutes=current_app.config["CLAIM_MINUTES"]))
-        db.session.add(new)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            # The same citizen claimed something else at the very same moment.
-            raise Conflict("claim_held", _("You already hold a task: answer or release it first.")) from None
-    except Exception:
-        db.session.rollback()  # and the task's row lock with it
-        raise
-    outbox.commit()
+        with db.session.begin_nested():
+            db.session.add(new)
+    except IntegrityError:
+        # The same citizen claimed something else at the very same moment.
+        raise Conflict("claim_held", _("You already hold a task: answer or release it first.")) from None
     return new
 
 
@@ -152,11 +147,9 @@ def release(task_id: int, citizen: Citizen) -> Claim:
     held = db.session.scalar(select(Claim).where(Claim.task_id == task_id, Claim.citizen_id == citizen.id,
                                                  _live_claim(now)).with_for_update())
     if held is None:
-        db.session.rollback()
         raise NotFound("no_claim", _("You do not hold this task."))
     held.state = ClaimState.RELEASED
     held.ended_at = now
-    outbox.commit()
     return held
 
 
@@ -174,13 +167,10 @@ def expire_claims() -> int:
     ))
     if ids:
         db.session.execute(update(Claim).where(Claim.id.in_(ids)).values(state=ClaimState.EXPIRED, ended_at=now))
-    db.session.commit()
     return len(ids)
 
 
 def expire_tasks() -> int:
     """End tasks whose time is over (the periodic sweep)."""
     now = utcnow()
-    n = service.end_tasks(and_(Task.expires_at.is_not(None), Task.expires_at <= now), TaskState.EXPIRED)
-    db.session.commit()
-    return n
+    return service.end_tasks(and_(Task.expires_at.is_not(None), Task.expires_at <= now), TaskState.EXPIRED)

@@ -1,6 +1,8 @@
 """Campaigns designed by coordinators: validation, tasks spread over the area, state, progress.
 
-The staff web and the API call these functions; they know nothing of HTTP.
+The staff web and the API call these functions; they know nothing of HTTP. Each change asks
+backend/tasks/policy.py first and is audited (`campaign.create`, `campaign.update`,
+`campaign.pause|resume|close`) in the caller's transaction.
 """
 from __future__ import annotations
 
@@ -16,12 +18,15 @@ from sqlalchemy import and_, func, select
 from geo.errors import GeoError
 from geo.geojson import parse_multipolygon
 from backend.accounts.models import Citizen, StaffUser
+from backend.audit import service as audit
 from backend.city import service as city
 from backend.city.models import Area, Category
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
+from backend.policy import require
 from backend.tasks import placement
+from backend.tasks.policy import may_edit_campaign, may_open_campaign
 from backend.tasks.models import Answer, Campaign, CampaignState, Task, TaskKind, TaskState
 from backend.tasks.service import coordinates, end_tasks, outcome_counts, reward_of, task_summary
 
@@ -161,9 +166,18 @@ def _place_tasks(campaign: Campaign, shape) -> None:
                             expires_at=campaign.ends_at, created_at=utcnow()))
 
 
-def create_campaign(*, staff: StaffUser | None = None, **values: Any) -> Campaign:
+def audit_view(campaign: Campaign) -> dict[str, Any]:
+    """What the audit log keeps of a campaign before and after a change."""
+    return {"title_en": campaign.title_en, "title_zh": campaign.title_zh, "state": campaign.state.value,
+            "starts_at": campaign.starts_at, "ends_at": campaign.ends_at, "redundancy": campaign.redundancy,
+            "reward_multiplier": campaign.reward_multiplier, "target_count": campaign.target_count,
+            "min_level": campaign.min_level, "category_id": campaign.category_id}
+
+
+def create_campaign(*, staff: StaffUser, **values: Any) -> Campaign:
     """A new active campaign with `target_count` tasks spread over its area. Needs title, area, window,
     a category or a question, and target_count; redundancy defaults to 3, the multiplier to 1."""
+    require(may_open_campaign(staff))
     values.setdefault("redundancy", 3)
     values.setdefault("reward_multiplier", 1.0)
     for field in ("area", "target_count", "starts_at", "ends_at"):
@@ -176,12 +190,11 @@ def create_campaign(*, staff: StaffUser | None = None, **values: Any) -> Campaig
                         area=from_shape(shape, srid=4326), starts_at=clean["starts_at"], ends_at=clean["ends_at"],
                         redundancy=clean["redundancy"], reward_multiplier=clean["reward_multiplier"],
                         target_count=clean["target_count"], min_level=clean.get("min_level"),
-                        state=CampaignState.ACTIVE, created_by_staff_id=staff.id if staff else None,
-                        created_at=now, updated_at=now)
+                        state=CampaignState.ACTIVE, created_by_staff_id=staff.id, created_at=now, updated_at=now)
     db.session.add(campaign)
     db.session.flush()
     _place_tasks(campaign, shape)
-    db.session.commit()
+    audit.record(staff, "campaign.create", "campaign", campaign.id, after=audit_view(campaign))
     return campaign
 
 
@@ -190,11 +203,18 @@ def answer_count(campaign_id: int) -> int:
                              .where(Task.campaign_id == campaign_id))
 
 
-def update_campaign(campaign_id: int, **values: Any) -> Campaign:
-    """Edit a campaign. Its area and target count can change only until the first answer."""
+def _locked(campaign_id: int) -> Campaign:
     campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
     if campaign is None:
         raise NotFound("campaign_not_found", _("There is no campaign number %(id)s.", id=campaign_id))
+    return campaign
+
+
+def update_campaign(staff: StaffUser, campaign_id: int, **values: Any) -> Campaign:
+    """Edit a campaign. Its area and target count can change only until the first answer."""
+    campaign = _locked(campaign_id)
+    require(may_edit_campaign(staff, campaign))
+    before = audit_view(campaign)
     if campaign.state == CampaignState.CLOSED:
         raise Conflict("campaign_closed", _("This campaign is closed."))
     clean = _clean(values, campaign)
@@ -220,14 +240,13 @@ def update_campaign(campaign_id: int, **values: Any) -> Campaign:
             if "redundancy" in clean:
                 task.max_answers = max(task.max_answers - task.redundancy + clean["redundancy"], len(task.answers), 1)
                 task.redundancy = max(clean["redundancy"], len(task.answers), 1)
-    db.session.commit()
+    db.session.flush()
+    audit.record(staff, "campaign.update", "campaign", campaign.id, before=before,
+                 after={**audit_view(campaign), **({"area": "changed"} if shape is not None else {})})
     return campaign
 
 
-def _set_state(campaign_id: int, state: CampaignState, allowed_from: set[CampaignState]) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
-    if campaign is None:
-        raise NotFound("campaign_not_found", _("There is no campaign number %(id)s.", id=campaign_id))
+def _set_state(campaign: Campaign, state: CampaignState, allowed_from: set[CampaignState]) -> Campaign:
     if campaign.state not in allowed_from:
         raise Conflict("invalid_campaign_state", _("A campaign that is %(current)s cannot become %(target)s.",
                                                    current=campaign.state.value, target=state.value))
@@ -235,29 +254,49 @@ def _set_state(campaign_id: int, state: CampaignState, allowed_from: set[Campaig
     campaign.updated_at = utcnow()
     if state == CampaignState.CLOSED:
         end_tasks(Task.campaign_id == campaign.id, TaskState.CANCELLED)
-    db.session.commit()
+    db.session.flush()
     return campaign
 
 
-def pause_campaign(campaign_id: int) -> Campaign:
-    return _set_state(campaign_id, CampaignState.PAUSED, {CampaignState.ACTIVE})
+_STATES = {  # action: (target state, the states it may come from)
+    "pause": (CampaignState.PAUSED, {CampaignState.ACTIVE}),
+    "resume": (CampaignState.ACTIVE, {CampaignState.PAUSED}),
+    "close": (CampaignState.CLOSED, {CampaignState.ACTIVE, CampaignState.PAUSED}),
+}
+STATE_ACTIONS = tuple(_STATES)
 
 
-def resume_campaign(campaign_id: int) -> Campaign:
-    return _set_state(campaign_id, CampaignState.ACTIVE, {CampaignState.PAUSED})
+def change_state(staff: StaffUser, campaign_id: int, action: str) -> Campaign:
+    """Pause, resume or close a campaign (`action` one of STATE_ACTIONS); closing cancels its open tasks."""
+    if action not in _STATES:
+        raise ValidationFailed("unknown_action", _("There is no such campaign action."), {"action": "pause, resume or close"})
+    campaign = _locked(campaign_id)
+    require(may_edit_campaign(staff, campaign))
+    before = campaign.state.value
+    _set_state(campaign, *_STATES[action])
+    audit.record(staff, f"campaign.{action}", "campaign", campaign.id, before={"state": before},
+                 after={"state": campaign.state.value})
+    return campaign
 
 
-def close_campaign(campaign_id: int) -> Campaign:
-    return _set_state(campaign_id, CampaignState.CLOSED, {CampaignState.ACTIVE, CampaignState.PAUSED})
+def pause_campaign(staff: StaffUser, campaign_id: int) -> Campaign:
+    return change_state(staff, campaign_id, "pause")
+
+
+def resume_campaign(staff: StaffUser, campaign_id: int) -> Campaign:
+    return change_state(staff, campaign_id, "resume")
+
+
+def close_campaign(staff: StaffUser, campaign_id: int) -> Campaign:
+    return change_state(staff, campaign_id, "close")
 
 
 def close_ended_campaigns() -> int:
-    """Close campaigns whose window is over (the periodic sweep)."""
+    """Close campaigns whose window is over (the periodic sweep: the system acts, no one's policy applies)."""
     ids = list(db.session.scalars(select(Campaign.id).where(Campaign.state != CampaignState.CLOSED,
                                                             Campaign.ends_at <= utcnow())))
-    db.session.rollback()
     for campaign_id in ids:
-        close_campaign(campaign_id)
+        _set_state(_locked(campaign_id), *_STATES["close"])
     return len(ids)
 
 

@@ -71,8 +71,7 @@ def report_campaign_finding(task: Task) -> Report | None:
     try:
         with db.session.begin_nested():
             report = reports.submit(category=db.session.get(Category, task.campaign.category_id), lat=lat, long=long,
-                                    description=description[:reports.MAX_DESCRIPTION], channel="campaign",
-                                    commit=False)
+                                    description=description[:reports.MAX_DESCRIPTION], channel="campaign")
             report.verified = True
             _note(report, "Found by citizens in a campaign.", public=True,
                   data={"campaign_id": task.campaign_id, "task_id": task.id, "agreement": task.agreement})

@@ -2,6 +2,7 @@
 
 A blocked citizen's later reports are held for review by `reports.service.route()`;
 `release()` lets one through. Moderation events are internal (never shown in public).
+Who may do each is backend/triage/policy.py's, asked first.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import ActorType, Attachment, EventKind, ReportEvent, ReportStatus
-from backend.triage.policy import report_for, require_city_wide
+from backend.policy import require
+from backend.triage import policy
+from backend.triage.policy import report_for
 
 REDACTED = "[…]"
 
@@ -29,18 +32,19 @@ def _moderated(staff: StaffUser, report, what: str, data: dict) -> ReportEvent:
 
 def set_hidden(staff: StaffUser, report_id: int, hidden: bool, *, reason: str = "") -> ReportEvent:
     report = report_for(staff, report_id)
+    require(policy.may_hide_report(staff, report))
     if report.hidden == hidden:
         raise Conflict("unchanged", _("Nothing to change."))
     report.hidden = hidden
     event = _moderated(staff, report, reason.strip()[:500], {"hidden": hidden})
     audit.record(staff, "report.hide" if hidden else "report.unhide", "report", report.id,
                  before={"hidden": not hidden}, after={"hidden": hidden, "reason": reason.strip()[:500]})
-    outbox.commit()
     return event
 
 
 def redact_photo(staff: StaffUser, report_id: int, attachment_id: int) -> ReportEvent:
     report = report_for(staff, report_id)
+    require(policy.may_redact(staff, report))
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         raise NotFound("photo_not_found", _("This report has no such photo."))
@@ -50,7 +54,6 @@ def redact_photo(staff: StaffUser, report_id: int, attachment_id: int) -> Report
     event = _moderated(staff, report, "", {"redacted_photo": attachment.id})
     audit.record(staff, "report.redact_photo", "attachment", attachment.id, before={"redacted": False},
                  after={"redacted": True, "report_id": report.id})
-    outbox.commit()
     return event
 
 
@@ -61,6 +64,7 @@ def redact_phrase(staff: StaffUser, report_id: int, phrase: str) -> ReportEvent:
     the description after, and only how much was taken out.
     """
     report = report_for(staff, report_id)
+    require(policy.may_redact(staff, report))
     phrase = (phrase or "").strip()
     if not phrase:
         raise ValidationFailed("phrase_required", _("Write the phrase to redact."), {"phrase": _("Required.")})
@@ -73,28 +77,26 @@ def redact_phrase(staff: StaffUser, report_id: int, phrase: str) -> ReportEvent:
     event = _moderated(staff, report, "", {"redacted_phrase": {"occurrences": count, "length": len(phrase)}})
     audit.record(staff, "report.redact_phrase", "report", report.id,
                  before={"occurrences": count, "length": len(phrase)}, after={"description": redacted})
-    outbox.commit()
     return event
 
 
 def set_blocked(staff: StaffUser, citizen_id: int, blocked: bool, *, reason: str = "") -> Citizen:
-    """Coordinators and admins only: the block applies city-wide."""
-    require_city_wide(staff)
+    """The block applies city-wide (`may_block_citizen`)."""
     citizen = db.session.get(Citizen, citizen_id)
     if citizen is None:
         raise NotFound("citizen_not_found", _("There is no such citizen."))
+    require(policy.may_block_citizen(staff, citizen))
     if citizen.blocked == blocked:
         raise Conflict("unchanged", _("Nothing to change."))
     citizen.blocked = blocked
     audit.record(staff, "citizen.block" if blocked else "citizen.unblock", "citizen", citizen.id,
                  before={"blocked": not blocked}, after={"blocked": blocked, "reason": reason.strip()[:500]})
-    db.session.commit()
     return citizen
 
 
 def held_reports(staff: StaffUser) -> list:
-    """Reports of blocked citizens waiting for review (coordinators' list)."""
-    require_city_wide(staff)
+    """Reports of blocked citizens waiting for review (the coordinators' notices)."""
+    require(policy.may_see_notices(staff))
     from backend.reports.models import Report, ReportEvent as E
     held = select(E.report_id).where(E.kind == EventKind.HELD)
     released = select(E.report_id).where(E.kind == EventKind.RELEASED)
@@ -104,12 +106,11 @@ def held_reports(staff: StaffUser) -> list:
 
 def release(staff: StaffUser, report_id: int) -> ReportEvent:
     """Let a held report be routed like any other (through the outbox, as at intake)."""
-    require_city_wide(staff)
     report = report_for(staff, report_id)
+    require(policy.may_release(staff, report))
     if not reports.is_held(report):
         raise Conflict("not_held", _("This report is not held for review."))
     event = reports.record_event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
     audit.record(staff, "report.release", "report", report.id, after={"event_id": event.id})
     outbox.add(reports.ROUTE_JOB, report_id=report.id)
-    outbox.commit()
     return event

@@ -10,7 +10,8 @@ from backend.accounts.models import StaffUser
 from backend.audit import service as audit
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.triage.policy import require_admin
+from backend.policy import require
+from backend.triage.policy import may_manage_templates
 from backend.triage.models import ResponseTemplate, TemplateUse
 
 _CODE = re.compile(r"^[a-z0-9_]{2,60}$")
@@ -29,7 +30,7 @@ def every() -> list[ResponseTemplate]:
 
 
 def save(staff: StaffUser, form: dict, template_id: int | None = None) -> ResponseTemplate:
-    require_admin(staff)
+    require(may_manage_templates(staff))
     code = (form.get("code") or "").strip().lower()
     errors = {}
     if not _CODE.match(code):

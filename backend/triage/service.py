@@ -3,7 +3,8 @@ duplicates, hand over, and write notes.
 
 Every action goes through `reports.service.transition()` / `record_event()`, so the ReportEvent
 is stored and `signals.report_event` fires (feedback tells the citizens), and every action
-writes an audit entry in the same transaction. Functions commit unless `commit=False`.
+writes an audit entry in the same transaction, the caller's (backend/transaction.py). Who may
+do each is backend/triage/policy.py's, asked first.
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from backend.city.models import Department
 from backend.clock import utcnow
 from backend.errors import Conflict, DomainError, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus, Supporter
-from backend.triage.policy import report_for, require_city_wide
+from backend.policy import Decision, require
+from backend.triage import policy
+from backend.triage.policy import report_for
 from backend.triage.models import ResponseTemplate
 
 MAX_NOTE = 4000
@@ -43,8 +45,11 @@ REJECT_REASONS: dict[str, Any] = {
 }
 
 
-def _locked(staff: StaffUser, report_id: int) -> Report:
+def _locked(staff: StaffUser, report_id: int, rule: Callable[[StaffUser, Report], Decision] | None) -> Report:
+    """The report, once `rule` allows the action (None: the caller asks its rule itself), row-locked."""
     report = report_for(staff, report_id)
+    if rule is not None:
+        require(rule(staff, report))
     db.session.refresh(report, with_for_update=True)
     return report
 
@@ -105,56 +110,48 @@ def _status_change(staff: StaffUser, report: Report, target: ReportStatus, actio
     return event
 
 
-def _finish(commit: bool) -> None:
-    if commit:
-        outbox.commit()
-
-
 def _move(staff: StaffUser, report_id: int, target: ReportStatus, action: str, note: str,
-          template_id: int | str | None, commit: bool) -> ReportEvent:
-    report = _locked(staff, report_id)
+          template_id: int | str | None, rule: Callable[[StaffUser, Report], Decision]) -> ReportEvent:
+    report = _locked(staff, report_id, rule)
     text, data = public_text(report, note, template_id)
-    event = _status_change(staff, report, target, action, note=text, data=data)
-    _finish(commit)
-    return event
+    return _status_change(staff, report, target, action, note=text, data=data)
 
 
-def acknowledge(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
-                commit: bool = True) -> ReportEvent:
-    return _move(staff, report_id, ReportStatus.ACKNOWLEDGED, "report.acknowledge", note, template_id, commit)
+def acknowledge(staff: StaffUser, report_id: int, *, note: str = "",
+                template_id: int | str | None = None) -> ReportEvent:
+    return _move(staff, report_id, ReportStatus.ACKNOWLEDGED, "report.acknowledge", note, template_id,
+                 policy.may_acknowledge)
 
 
-def start_work(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
-               commit: bool = True) -> ReportEvent:
-    return _move(staff, report_id, ReportStatus.IN_PROGRESS, "report.start", note, template_id, commit)
+def start_work(staff: StaffUser, report_id: int, *, note: str = "",
+               template_id: int | str | None = None) -> ReportEvent:
+    return _move(staff, report_id, ReportStatus.IN_PROGRESS, "report.start", note, template_id, policy.may_start_work)
 
 
-def resolve(staff: StaffUser, report_id: int, *, note: str = "", template_id: int | str | None = None,
-            commit: bool = True) -> ReportEvent:
-    return _move(staff, report_id, ReportStatus.RESOLVED, "report.resolve", note, template_id, commit)
+def resolve(staff: StaffUser, report_id: int, *, note: str = "",
+            template_id: int | str | None = None) -> ReportEvent:
+    return _move(staff, report_id, ReportStatus.RESOLVED, "report.resolve", note, template_id, policy.may_resolve)
 
 
-def reject(staff: StaffUser, report_id: int, *, reason: str, note: str = "", commit: bool = True) -> ReportEvent:
+def reject(staff: StaffUser, report_id: int, *, reason: str, note: str = "") -> ReportEvent:
     """Reject with a reason from REJECT_REASONS; "other" needs the reason written out."""
     if reason not in REJECT_REASONS:
         raise ValidationFailed("unknown_reason", _("Choose a reason."), {"reason": _("Choose a reason.")})
-    report = _locked(staff, report_id)
+    report = _locked(staff, report_id, policy.may_reject)
     text = _clean_note(note, required=reason == "other")
     if not text:
         with force_locale(_language(report)):
             text = str(REJECT_REASONS[reason])
-    event = _status_change(staff, report, ReportStatus.REJECTED, "report.reject", note=text, data={"reason": reason})
-    _finish(commit)
-    return event
+    return _status_change(staff, report, ReportStatus.REJECTED, "report.reject", note=text, data={"reason": reason})
 
 
-def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str, *, commit: bool = True) -> ReportEvent:
+def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str) -> ReportEvent:
     """Close the report as a duplicate of `original_id`; its reporter and supporters become the original's supporters.
 
     The duplicate's event lists the citizens moved over, so feedback can tell them where
     their report went even after the supporter rows have moved.
     """
-    report = _locked(staff, report_id)
+    report = _locked(staff, report_id, policy.may_mark_duplicate)
     try:
         original = report_for(staff, original_id)
     except NotFound:
@@ -185,15 +182,14 @@ def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str, *, 
     reports.record_event(original, EventKind.MERGED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=True,
                    note=_("Report %(id)s was merged into this one.", id=report.id),
                    data={"from_report": report.id, "citizens": moved})
-    _finish(commit)
     return event
 
 
-def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, note: str = "",
-              commit: bool = True) -> ReportEvent:
+def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, note: str = "") -> ReportEvent:
     """Give the report to another department. A report no department took yet (unrouted,
-    or held for review) is routed by hand: coordinators only, and its SLA clock starts."""
-    report = _locked(staff, report_id)
+    or held for review) is routed by hand (`may_route_by_hand`), and its SLA clock starts."""
+    report = _locked(staff, report_id, None)
+    require((policy.may_route_by_hand if report.status == ReportStatus.SUBMITTED else policy.may_hand_over)(staff, report))
     try:
         department = db.session.get(Department, int(department_id))
     except (TypeError, ValueError):
@@ -205,7 +201,6 @@ def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, not
     text = _clean_note(note)
     before = {"department_id": report.department_id, "status": report.status}
     if report.status == ReportStatus.SUBMITTED:
-        require_city_wide(staff)
         if reports.is_held(report):
             reports.record_event(report, EventKind.RELEASED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=False)
         report.department_id = department.id
@@ -222,30 +217,27 @@ def hand_over(staff: StaffUser, report_id: int, department_id: int | str, *, not
         raise Conflict("report_closed", _("A closed report cannot be handed over."))
     audit.record(staff, "report.hand_over", "report", report.id, before=before,
                  after={"department_id": department.id, "status": report.status, "event_id": event.id})
-    _finish(commit)
     return event
 
 
-def internal_note(staff: StaffUser, report_id: int, text: str, *, commit: bool = True) -> ReportEvent:
-    report = _locked(staff, report_id)
+def internal_note(staff: StaffUser, report_id: int, text: str) -> ReportEvent:
+    report = _locked(staff, report_id, policy.may_write_internal_note)
     note = _clean_note(text, required=True)
     event = reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                            public=False, note=note)
     audit.record(staff, "report.internal_note", "report", report.id, after={"event_id": event.id, "note": note})
-    _finish(commit)
     return event
 
 
-def public_note(staff: StaffUser, report_id: int, text: str = "", *, template_id: int | str | None = None,
-                commit: bool = True) -> ReportEvent:
-    report = _locked(staff, report_id)
+def public_note(staff: StaffUser, report_id: int, text: str = "", *,
+                template_id: int | str | None = None) -> ReportEvent:
+    report = _locked(staff, report_id, policy.may_write_public_note)
     note, data = public_text(report, text, template_id)
     if not note:
         raise ValidationFailed("note_required", _("Write a note or choose a template."), {"note": _("Write a note.")})
     event = reports.record_event(report, EventKind.NOTE, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
                            public=True, note=note, data=data)
     audit.record(staff, "report.public_note", "report", report.id, after={"event_id": event.id, "note": note, **data})
-    _finish(commit)
     return event
 
 
@@ -264,7 +256,7 @@ ACTIONS: dict[str, Callable[..., ReportEvent]] = {
 def bulk(staff: StaffUser, report_ids: list[int], action: str, **kwargs: Any) -> tuple[list[int], dict[int, str]]:
     """Apply one action to many reports; each succeeds or fails alone (a savepoint each).
 
-    Returns the ids done and, per failed id, the reason. One commit at the end.
+    Returns the ids done and, per failed id, the reason.
     """
     if action not in ("acknowledge", "start", "resolve", "hand_over", "internal_note", "public_note"):
         raise ValidationFailed("unknown_action", _("This action cannot be applied to a selection."))
@@ -273,20 +265,17 @@ def bulk(staff: StaffUser, report_ids: list[int], action: str, **kwargs: Any) ->
     done: list[int] = []
     failed: dict[int, str] = {}
     for report_id in dict.fromkeys(report_ids):
-        savepoint = db.session.begin_nested()
         try:
-            if action == "hand_over":
-                fn(staff, report_id, kwargs.get("department_id"), note=note, commit=False)
-            elif action == "internal_note":
-                fn(staff, report_id, note, commit=False)
-            elif action == "public_note":
-                fn(staff, report_id, note, template_id=template_id, commit=False)
-            else:
-                fn(staff, report_id, note=note, template_id=template_id, commit=False)
-            savepoint.commit()
+            with db.session.begin_nested():
+                if action == "hand_over":
+                    fn(staff, report_id, kwargs.get("department_id"), note=note)
+                elif action == "internal_note":
+                    fn(staff, report_id, note)
+                elif action == "public_note":
+                    fn(staff, report_id, note, template_id=template_id)
+                else:
+                    fn(staff, report_id, note=note, template_id=template_id)
             done.append(report_id)
         except DomainError as exc:
-            savepoint.rollback()
             failed[report_id] = exc.message
-    outbox.commit()
     return done, failed

@@ -1,6 +1,7 @@
 """SLA: time left on open reports, and escalation of overdue ones to the coordinators.
 
-`escalate_overdue()` runs periodically (backend/schedule.py). A breach is escalated once:
+`escalate_overdue()` runs periodically (backend/schedule.py) and commits batch by batch (a backlog
+can be large). A breach is escalated once:
 the (report, due time) pair is unique, so sweeping again, or two workers sweeping at
 once, adds nothing; a report that gets a new due time may breach (and escalate) again.
 """
@@ -16,10 +17,10 @@ from backend.audit import service as audit
 from backend.clock import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import EventKind, Report, ReportStatus
-from backend.triage.policy import require_city_wide
+from backend.policy import require
+from backend.triage.policy import may_mark_notice_seen, may_see_notices
 from backend.triage.models import SlaEscalation
 
 OPEN = (ReportStatus.OPEN, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS)
@@ -42,7 +43,11 @@ def overdue_clause(now: datetime | None = None):
 
 def escalate_overdue(run_seconds: float = RUN_SECONDS) -> int:
     """Escalate open reports past their due time that were not escalated for this due time,
-    oldest breach first, batch by batch, for at most `run_seconds`."""
+    oldest breach first, for at most `run_seconds`.
+
+    Owns its transactions: each batch of BATCH escalations (and the events and outbox rows they
+    write) commits on its own, so a long backlog is worked through in runs that never hold more
+    than one batch's row locks, and a stopped run keeps what it finished."""
     total = 0
     started = time.monotonic()
     while True:
@@ -58,7 +63,7 @@ def escalate_overdue(run_seconds: float = RUN_SECONDS) -> int:
             reports.record_event(report, EventKind.ESCALATED, public=False,
                            note=f"Overdue by {overdue_hours} h: escalated to the coordinators.",
                            data={"due_at": report.due_at.isoformat(), "overdue_hours": overdue_hours})
-        outbox.commit()
+        db.session.commit()
         total += len(batch)
         if len(batch) < BATCH or time.monotonic() - started > run_seconds:
             return total
@@ -66,7 +71,7 @@ def escalate_overdue(run_seconds: float = RUN_SECONDS) -> int:
 
 def open_escalations(staff: StaffUser, limit: int = 200) -> list[SlaEscalation]:
     """The coordinators' notices: breaches nobody marked as seen, oldest first."""
-    require_city_wide(staff)
+    require(may_see_notices(staff))
     return list(db.session.scalars(select(SlaEscalation).where(SlaEscalation.seen_at.is_(None))
                                    .order_by(SlaEscalation.created_at, SlaEscalation.id).limit(limit)))
 
@@ -76,7 +81,7 @@ def open_escalation_count() -> int:
 
 
 def mark_seen(staff: StaffUser, escalation_id: int) -> SlaEscalation:
-    require_city_wide(staff)
+    require(may_mark_notice_seen(staff))
     escalation = db.session.get(SlaEscalation, escalation_id)
     if escalation is None:
         raise NotFound("escalation_not_found", "no such escalation")
@@ -84,5 +89,4 @@ def mark_seen(staff: StaffUser, escalation_id: int) -> SlaEscalation:
         escalation.seen_at = utcnow()
         escalation.seen_by_staff_id = staff.id
         audit.record(staff, "escalation.seen", "report", escalation.report_id, after={"escalation_id": escalation.id})
-        db.session.commit()
     return escalation

@@ -7,7 +7,6 @@ from backend.accounts.models import Channel, ChannelIdentity, Citizen, CitizenCo
 from backend.extensions import db
 from backend.feedback import service as feedback
 from backend.feedback.models import DeliveryState, Notification
-from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import ActorType, Report, ReportStatus, Supporter
 from tests import factories as f
@@ -53,7 +52,7 @@ def test_the_feed_renders_text_in_my_language(client, city, run_jobs):
     run_jobs()  # routing
     report = db.session.get(Report, report.id)
     reports.transition(report, ReportStatus.IN_PROGRESS, actor_type=ActorType.STAFF)
-    outbox.commit()
+    db.session.commit()
     # A notification that is not a report event arrives with its text written in both languages.
     feedback.notify(me.id, kind="badge", subject_key="badge:test", payload={"text_en": "Fixed!", "text_zh": "已修复！"})
     db.session.commit()

@@ -91,7 +91,6 @@ def test_a_report_in_chinese(telegram, bot, city):
 
 def test_a_user_who_blocked_the_bot_is_reached_again_after_start(telegram, bot, city, run_jobs):
     from backend.accounts.models import ChannelIdentity
-    from backend.outbox import service as outbox
     from backend.reports.models import ActorType, ReportStatus
 
     chat = Chat(telegram, 8004, "en")
@@ -110,7 +109,7 @@ def test_a_user_who_blocked_the_bot_is_reached_again_after_start(telegram, bot, 
     assert not db.session.scalars(select(ChannelIdentity)).one().blocked
     report = db.session.get(Report, report.id)
     reports.transition(report, ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF)
-    outbox.commit()
+    db.session.commit()
     run_jobs()
     new = [m["text"] for m in chat.messages[before:]]
     # The welcome and the new status (and the first-report badge it earns), nothing from the blocked time.

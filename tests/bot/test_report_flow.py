@@ -49,7 +49,6 @@ def _report_until_description(chat, category="Pothole"):
 
 
 def test_a_nearby_report_is_offered_and_supported_and_both_hear_of_its_progress(chat, telegram, city, run_jobs):
-    from backend.outbox import service as outbox
     from backend.reports import service as reports
     from backend.reports.models import ActorType, ReportStatus, Supporter
 
@@ -69,7 +68,7 @@ def test_a_nearby_report_is_offered_and_supported_and_both_hear_of_its_progress(
     pushed_before = {6001: len(telegram.messages_to(6001)), 7001: len(chat.messages)}
     report = db.session.get(Report, existing.id)
     reports.transition(report, ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF, note="On our list")
-    outbox.commit()
+    db.session.commit()
     run_jobs()
     from backend.feedback import delivery
     from backend.feedback.models import Notification

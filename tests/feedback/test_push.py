@@ -31,7 +31,7 @@ def _routed_report(run_jobs, reporter, *supporters):
 def _resolve(report_id, note="Filled with asphalt"):
     report = db.session.get(Report, report_id)
     reports.transition(report, ReportStatus.RESOLVED, actor_type=ActorType.STAFF, note=note)
-    outbox.commit()
+    db.session.commit()
 
 
 def _pending_ids():
@@ -130,7 +130,7 @@ def test_a_blocked_user_stops_receiving(city, telegram, run_jobs):
 
     report = db.session.get(Report, report.id)
     reports.transition(report, ReportStatus.CLOSED, actor_type=ActorType.SYSTEM)
-    outbox.commit()
+    db.session.commit()
     run_jobs()
     assert telegram.texts_to(502) == []  # never reached, and not tried again
     assert len([c for c in telegram.calls if c[0] == "sendMessage" and str(c[1]["chat_id"]) == "502"]) == 1
@@ -227,7 +227,7 @@ def test_a_badge_congratulation_is_pushed_once_in_the_citizens_language(city, te
     report = _routed_report(run_jobs, reporter)
     before = len(telegram.texts_to(601))
     reports.transition(db.session.get(Report, report.id), ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF)
-    outbox.commit()
+    db.session.commit()
     run_jobs()
     run_jobs()  # a second run finds nothing more to say
     new = telegram.texts_to(601)[before:]

@@ -16,6 +16,7 @@ from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import service as reports
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus
+from backend.transaction import unit_of_work
 from tests import factories as f
 from tests.waiting import wait_until
 
@@ -26,6 +27,12 @@ def city():
     f.area(roads, (121.40, 31.15, 121.55, 31.30))
     f.category("pothole", [roads])
     db.session.commit()
+
+
+def _submitted(lat: float, long: float) -> int:
+    """A report as a request makes it: submitted, then committed by the edge (which enqueues its routing)."""
+    with unit_of_work():
+        return reports.submit(category="pothole", lat=lat, long=long).id
 
 
 def _routed_once_each(ids: list[int]) -> None:
@@ -41,11 +48,11 @@ def _routed_once_each(ids: list[int]) -> None:
 
 
 def test_redis_away_during_steady_submissions_loses_nothing(city, redis_server, run_jobs):
-    ids = [reports.submit(category="pothole", lat=31.2, long=121.45 + i / 10000).id for i in range(20)]
+    ids = [_submitted(31.2, 121.45 + i / 10000) for i in range(20)]
     redis_server.stop()
-    ids += [reports.submit(category="pothole", lat=31.21, long=121.45 + i / 10000).id for i in range(30)]
+    ids += [_submitted(31.21, 121.45 + i / 10000) for i in range(30)]
     redis_server.start()  # a fresh Redis: whatever was queued before is gone too
-    ids += [reports.submit(category="pothole", lat=31.22, long=121.45 + i / 10000).id for i in range(20)]
+    ids += [_submitted(31.22, 121.45 + i / 10000) for i in range(20)]
     run_jobs()
     assert outbox.pending_count() == 50  # the 30 never enqueued and the 20 lost with the old Redis
     travel(timedelta(minutes=10))
@@ -55,7 +62,7 @@ def test_redis_away_during_steady_submissions_loses_nothing(city, redis_server, 
 
 
 def test_worker_killed_mid_work_leaves_nothing_stuck_and_nothing_twice(app, city, test_database, redis_server, run_jobs):
-    ids = [reports.submit(category="pothole", lat=31.2, long=121.45 + i / 20000).id for i in range(150)]
+    ids = [_submitted(31.2, 121.45 + i / 20000) for i in range(150)]
     env = dict(os.environ, DATABASE_URL=test_database.url, REDIS_URL=redis_server.url, RQ_QUEUE=app.config["RQ_QUEUE"])
     worker = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "crowdgov"), "worker"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

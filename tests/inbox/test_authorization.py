@@ -25,6 +25,8 @@ ACTIONS = {
     "hide": {"note": "abuse"},
     "redact_phrase": {"phrase": "secret"},
 }
+# Coordinators and admins only, even on the department's own reports (refused with a message).
+CITY_WIDE_ONLY = {"hide"}
 
 
 def _fresh(town, side: str) -> Report:
@@ -60,7 +62,9 @@ def test_every_action_by_role_and_department(town, sign_in, role, side, allowed)
         response = member.post(f"/inbox/reports/{report.id}/act/{action}", data)
         db.session.expire_all()
         after = _counts(report.id)
-        if allowed:
+        if allowed and action in CITY_WIDE_ONLY and role.endswith("_staff"):
+            ok = response.status_code == 302 and after == before
+        elif allowed:
             ok = response.status_code == 302 and after[0] == before[0] + 1 and after[1] == before[1] + 1
         else:
             ok = response.status_code == 404 and after == before

@@ -68,7 +68,7 @@ def campaign_task(multiplier: float = 1.0, redundancy: int = 2):
     square = {"type": "Polygon", "coordinates": [[[121.41, 31.19], [121.43, 31.19], [121.43, 31.21],
                                                    [121.41, 31.21], [121.41, 31.19]]]}
     now = utcnow()
-    campaign = campaigns.create_campaign(title_en="Benches", title_zh="长椅", question_en="Is the bench broken?",
+    campaign = campaigns.create_campaign(staff=f.coordinator(), title_en="Benches", title_zh="长椅", question_en="Is the bench broken?",
                                          area=square, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=7),
                                          target_count=1, redundancy=redundancy, reward_multiplier=multiplier)
     return campaign, db.session.scalar(select(Task.id).where(Task.campaign_id == campaign.id))

@@ -153,10 +153,10 @@ def test_answerers_of_a_finished_campaign_earn_the_finisher_badge_once(city, run
     agreed, also = f.task_answerers(task_id, ["yes", "yes"], *IN_WEST)
     outsider = f.citizen("Outsider")
     assert jobs.award_campaign_finishers() == 0  # still running
-    campaigns.close_campaign(campaign.id)
+    campaigns.close_campaign(f.coordinator(), campaign.id)
     for _ in range(2):
         outbox.add("backend.incentives.jobs.award_campaign_finishers")
-        outbox.commit()
+        db.session.commit()
         run_jobs()
     assert badge_codes(agreed) == ["campaign_finished"] and badge_codes(also) == ["campaign_finished"]
     assert badge_codes(outsider) == []

@@ -92,7 +92,7 @@ def test_a_job_delivered_twice_changes_nothing_the_second_time(city, run_jobs):
     at("2026-11-02T10:00:00+08:00")
     for _ in range(2):
         outbox.add("backend.incentives.jobs.crown_district_champions")
-        outbox.commit()
+        db.session.commit()
         run_jobs()
     assert jobs.crown_district_champions() == 0
 

@@ -28,7 +28,10 @@ def city():
 
 
 def _submit(category, lat, long):
-    return reports.submit(category=category, lat=lat, long=long, description="deep hole")
+    """As the API does it: submitted, then committed by the request (which enqueues the routing)."""
+    report = reports.submit(category=category, lat=lat, long=long, description="deep hole")
+    db.session.commit()
+    return report
 
 
 def test_report_inside_a_single_area_goes_to_its_department(city, run_jobs):

@@ -122,10 +122,10 @@ def test_a_refused_answer_leaves_no_photo_behind(client, routed_report, people, 
 def test_campaigns_are_listed_localized_and_enforce_their_area(client, people):
     now = utcnow()
     campaign = campaigns.create_campaign(
-        title_en="Streetlights", title_zh="路灯巡查", instructions_en="Look up.", instructions_zh="抬头看。",
+        staff=f.coordinator(), title_en="Streetlights", title_zh="路灯巡查", instructions_en="Look up.", instructions_zh="抬头看。",
         question_en="Is the light on?", question_zh="灯亮吗？", area=AREA, starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(days=1), redundancy=1, reward_multiplier=2, target_count=4)
-    campaigns.create_campaign(title_en="Later", question_en="?", area=AREA, starts_at=now + timedelta(days=1),
+    campaigns.create_campaign(staff=f.coordinator(), title_en="Later", question_en="?", area=AREA, starts_at=now + timedelta(days=1),
                               ends_at=now + timedelta(days=2), target_count=1)
     [listed] = client.get("/api/v1/campaigns", headers={"Accept-Language": "zh-CN"}).json
     assert (listed["id"], listed["title"], listed["question"]) == (campaign.id, "路灯巡查", "灯亮吗？")

@@ -10,6 +10,7 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.tasks import answering, assignment, campaigns, service
 from backend.tasks.models import CampaignState, Task, TaskKind, TaskState
+from tests import factories as f
 from tests.tasks.conftest import citizens
 
 # A 1.1 km x 1.1 km square inside the city.
@@ -26,7 +27,7 @@ def _campaign(**overrides):
                   question_zh="这里的路灯亮吗？", area=AREA, starts_at=now - timedelta(hours=1),
                   ends_at=now + timedelta(days=7), redundancy=2, reward_multiplier=1.5, target_count=9)
     values.update(overrides)
-    return campaigns.create_campaign(**values)
+    return campaigns.create_campaign(staff=f.coordinator(), **values)
 
 
 def _task_nearest(citizen, lat, long):
@@ -133,32 +134,32 @@ def test_pause_resume_close_and_progress(city):
     assert [(p["id"], p["answers"], p["outcome"]) for p in points[:2]] == [(tasks[0].id, 2, "yes"), (tasks[1].id, 1, None)]
     assert all(31.220 <= p["lat"] <= 31.230 for p in points)
 
-    campaigns.pause_campaign(campaign.id)
+    campaigns.pause_campaign(f.coordinator(), campaign.id)
     assert assignment.nearby(b, *INSIDE) == []
     with pytest.raises(Conflict) as err:
         assignment.claim(tasks[2].id, b)
     assert err.value.code == "campaign_not_active"
-    campaigns.resume_campaign(campaign.id)
+    campaigns.resume_campaign(f.coordinator(), campaign.id)
     assignment.claim(tasks[2].id, b)
-    campaigns.close_campaign(campaign.id)
+    campaigns.close_campaign(f.coordinator(), campaign.id)
     assert assignment.current_claim(b) is None
     assert {t.state for t in tasks[1:]} == {TaskState.CANCELLED}
     with pytest.raises(Conflict):
-        campaigns.resume_campaign(campaign.id)
+        campaigns.resume_campaign(f.coordinator(), campaign.id)
 
 
 def test_editing_a_campaign(city):
     campaign = _campaign(target_count=3)
-    campaigns.update_campaign(campaign.id, reward_multiplier=3, title_en="Streetlights at night", target_count=5)
+    campaigns.update_campaign(f.coordinator(), campaign.id, reward_multiplier=3, title_en="Streetlights at night", target_count=5)
     tasks = db.session.scalars(select(Task).where(Task.campaign_id == campaign.id)).all()
     assert len(tasks) == 5 and {t.reward for t in tasks} == {15}
     [me] = citizens(1)
     assignment.claim(tasks[0].id, me)
     answering.answer(tasks[0].id, me, "yes", lat=INSIDE[0], long=INSIDE[1])
     with pytest.raises(Conflict) as err:
-        campaigns.update_campaign(campaign.id, area=AREA)
+        campaigns.update_campaign(f.coordinator(), campaign.id, area=AREA)
     assert err.value.code == "campaign_has_answers"
-    campaigns.update_campaign(campaign.id, redundancy=4)
+    campaigns.update_campaign(f.coordinator(), campaign.id, redundancy=4)
     assert db.session.get(Task, tasks[1].id).redundancy == 4
 
 

@@ -8,6 +8,7 @@ from backend.errors import Conflict
 from backend.extensions import db
 from backend.tasks import assignment, service
 from backend.tasks.models import Claim, ClaimState
+from backend.transaction import unit_of_work
 from tests.tasks.conftest import HERE, citizens
 
 
@@ -22,7 +23,8 @@ def _race(app, calls):
             db.session.commit()
             barrier.wait(timeout=10)
             try:
-                results[i] = assignment.claim(task_id, citizen).id
+                with unit_of_work():  # each thread is a request: it commits its claim, or rolls back
+                    results[i] = assignment.claim(task_id, citizen).id
             except Conflict as exc:
                 results[i] = exc.code
             finally:
@@ -44,6 +46,7 @@ def test_two_citizens_racing_for_the_last_slot(app, city, routed_report):
         [task] = service.tasks_for_report(routed_report(HERE[0] + round_ * 0.001, HERE[1]).id)
         first, a, b = citizens(3, prefix=f"Round {round_}")
         assignment.claim(task.id, first)  # one slot left
+        db.session.commit()
         results = _race(app, [(task.id, a.id), (task.id, b.id)])
         assert sorted(r == "task_full" for r in results) == [False, True], results
         live = db.session.scalars(select(Claim).where(Claim.task_id == task.id, Claim.state == ClaimState.ACTIVE)).all()
@@ -72,6 +75,7 @@ def test_the_last_two_answers_arriving_together_close_the_task_once(app, city, r
     a, b = citizens(2)
     for person in (a, b):
         assignment.claim(task.id, person)
+    db.session.commit()
     closings = []
     receiver = lambda sender, outcome, answers: closings.append((sender.id, outcome, len(answers)))
     signals.task_closed.connect(receiver)
@@ -84,7 +88,8 @@ def test_the_last_two_answers_arriving_together_close_the_task_once(app, city, r
             db.session.commit()
             barrier.wait(timeout=10)
             try:
-                answering.answer(task.id, citizen, "yes")
+                with unit_of_work():
+                    answering.answer(task.id, citizen, "yes")
             except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
                 errors.append(exc)
             finally:

@@ -20,14 +20,25 @@ def _actions() -> list[str]:
 
 def test_hide_takes_a_report_out_of_public_view_with_an_internal_event(town):
     report = town["road_report"]
-    event = moderation.set_hidden(town["roads_staff"], report.id, True, reason="abusive words")
+    event = moderation.set_hidden(town["coordinator"], report.id, True, reason="abusive words")
     db.session.expire_all()
     report = db.session.get(Report, report.id)
     assert not is_public(report)
     assert event.kind == EventKind.MODERATED and not event.public and event not in public_events(report)
-    moderation.set_hidden(town["roads_staff"], report.id, False)
+    moderation.set_hidden(town["coordinator"], report.id, False)
     assert is_public(db.session.get(Report, report.id))
     assert _actions()[-2:] == ["report.hide", "report.unhide"]
+
+
+def test_a_department_may_not_hide_its_own_report_from_the_public(town):
+    """Hiding takes a report out of the department's public figures too: coordinators decide."""
+    report = town["road_report"]
+    db.session.commit()
+    with pytest.raises(Forbidden) as err:
+        moderation.set_hidden(town["roads_staff"], report.id, True, reason="makes us look slow")
+    assert err.value.code == "coordinators_only"
+    db.session.rollback()
+    assert is_public(db.session.get(Report, report.id)) and _actions() == []
 
 
 def test_redact_a_phrase_keeps_it_nowhere(town):
