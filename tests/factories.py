@@ -138,11 +138,15 @@ def coordinator() -> "StaffUser":
 
 
 def routed_report(cat: Category, lat: float, long: float, description: str = "a problem", reporter: Citizen | None = None):
-    """A report submitted and routed through the real services (routing run inline, not by a worker)."""
+    """A report submitted and routed through the real services (routing run inline, not by a worker),
+    each step committed as its edge (the request, the job) would."""
     from backend.reports import service as reports
+    from backend.transaction import unit_of_work
 
-    report = reports.submit(category=cat, lat=lat, long=long, description=description, reporter=reporter)
-    reports.route(report.id)
+    with unit_of_work():
+        report = reports.submit(category=cat, lat=lat, long=long, description=description, reporter=reporter)
+    with unit_of_work():
+        reports.route(report.id)
     return db.session.get(type(report), report.id)
 
 

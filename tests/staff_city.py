@@ -59,10 +59,12 @@ class StaffClient:
         self.token = csrf_from(self.get("/inbox/").text)
 
     def get(self, url: str, **kw):
+        db.session.commit()  # the test hands its data to another app context, as one request to the next
         with self.app.app_context():
             return self.client.get(url, **kw)
 
     def post(self, url: str, data: dict | None = None, token: str | None = None, **kw):
+        db.session.commit()
         with self.app.app_context():
             return self.client.post(url, data={"csrf_token": token or self.token, **(data or {})}, **kw)
 

@@ -23,6 +23,7 @@ def test_crowdgov_worker_routes_reports(app, test_database, redis_server, mode):
     f.category("pothole", [roads])
     db.session.commit()
     ids = [reports.submit(category="pothole", lat=31.2 + i / 1000, long=121.45).id for i in range(3)]
+    db.session.commit()  # as the request would: the routing is enqueued after this commit
     env = dict(os.environ, DATABASE_URL=test_database.url, REDIS_URL=redis_server.url,
                RQ_QUEUE=app.config["RQ_QUEUE"])
     done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "crowdgov"), "worker", "--burst", *mode],
@@ -46,6 +47,7 @@ def test_the_periodic_sweep_runs_in_the_worker(app, redis_server, run_jobs):
     db.session.commit()
     redis_server.stop()
     report = reports.submit(category="pothole", lat=31.2, long=121.45)
+    db.session.commit()  # committed, but nothing could be enqueued
     redis_server.start()
     enqueue_due_periodic(redis_connection(), app.config["RQ_QUEUE"])
     run_jobs()  # runs the sweep, which enqueues the route job
@@ -65,6 +67,7 @@ def test_a_job_stopped_by_its_timeout_mid_query_does_not_stop_the_worker(app):
     queue = Queue(app.config["RQ_QUEUE"], connection=redis_connection())
     slow = queue.enqueue(query_past_its_timeout, job_timeout=1)
     report = reports.submit(category="pothole", lat=31.2, long=121.45)   # its routing job comes next
+    db.session.commit()
     worker = make_worker(app, redis_connection(), simple=True)
     worker.work(burst=True)
     slow.refresh()

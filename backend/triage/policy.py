@@ -8,6 +8,8 @@ the notices and hide reports from the public. Admins alone edit the response tem
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 from sqlalchemy import false, true
 
@@ -60,51 +62,31 @@ def may_see_all_departments(actor: Actor) -> Decision:
     return city_wide_only(actor)
 
 
-# Working a report: whoever sees it (its department's staff, coordinators and admins).
+def _whoever_sees_it(action: str, doc: str = "") -> Callable[[Actor, Report], Decision]:
+    """The rule of an action any staff member who may see the report may take."""
+    def rule(actor: Actor, report: Report) -> Decision:
+        return may_see_report(actor, report)
 
-def may_acknowledge(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
-
-
-def may_start_work(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
-
-
-def may_resolve(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
+    rule.__name__ = rule.__qualname__ = f"may_{action}"
+    rule.__doc__ = doc or f"{action.replace('_', ' ').capitalize()}: whoever may see the report."
+    return rule
 
 
-def may_reject(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
-
-
-def may_mark_duplicate(actor: Actor, report: Report) -> Decision:
-    """Both the duplicate and its original must be the actor's to see (the service checks each)."""
-    return may_see_report(actor, report)
-
-
-def may_hand_over(actor: Actor, report: Report) -> Decision:
-    """Give a routed report to another department (it keeps its status and due time)."""
-    return may_see_report(actor, report)
-
-
-def may_write_public_note(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
-
-
-def may_write_internal_note(actor: Actor, report: Report) -> Decision:
-    return may_see_report(actor, report)
-
-
-def may_see_internal_notes(actor: Actor, report: Report) -> Decision:
-    """Internal events (notes, moderation, escalations) are shown with the staff view of the report."""
-    return may_see_report(actor, report)
-
-
-def may_redact(actor: Actor, report: Report) -> Decision:
-    """Take a phrase out of the description or a photo out of view: personal data leaks are
-    stopped by whoever works the report, at once."""
-    return may_see_report(actor, report)
+# Working a report: its department's staff, coordinators and admins.
+may_acknowledge = _whoever_sees_it("acknowledge")
+may_start_work = _whoever_sees_it("start_work")
+may_resolve = _whoever_sees_it("resolve")
+may_reject = _whoever_sees_it("reject")
+may_mark_duplicate = _whoever_sees_it("mark_duplicate", "Both the duplicate and its original must be the actor's "
+                                      "to see (the service asks for each).")
+may_hand_over = _whoever_sees_it("hand_over", "Give a routed report to another department (it keeps its status "
+                                 "and due time).")
+may_write_public_note = _whoever_sees_it("write_public_note")
+may_write_internal_note = _whoever_sees_it("write_internal_note")
+may_see_internal_notes = _whoever_sees_it("see_internal_notes", "Internal events (notes, moderation, escalations) "
+                                          "are shown with the staff view of the report.")
+may_redact = _whoever_sees_it("redact", "Take a phrase out of the description or a photo out of view: a leak of "
+                              "personal data is stopped by whoever works the report, at once.")
 
 
 def _city_wide_on(actor: Actor, report: Report, message: str | None = None) -> Decision:

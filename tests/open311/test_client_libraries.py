@@ -37,10 +37,12 @@ def test_civicbot_lists_posts_and_reads_back(live_server, city, app):
 
 
 def test_georeport_reads_services_and_requests_in_xml(live_server, city):
+    from backend.extensions import db
     from backend.reports import service as reports
 
     report = reports.submit(category="pothole", lat=INSIDE[0], long=INSIDE[1], description="XML please",
                             attributes={"size": "small"})
+    db.session.commit()  # the live server reads from its own connection
     xml_client = GeoReport(f"{live_server}/open311/v2", output_format="xml")
     services = xml_client.get_service_list()
     assert "pothole" in [s["service_code"] for s in services]
