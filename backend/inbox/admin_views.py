@@ -16,6 +16,7 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.i18n import LANGUAGES
 from backend.inbox.auth import current_staff
+from backend.inbox.reauth import fresh_sign_in_response
 from backend.reports import response_templates
 from backend.reports.triage_models import ResponseTemplate, TemplateUse
 
@@ -28,6 +29,9 @@ RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
 def _admins_only():
     if current_staff().role != StaffRole.ADMIN:
         abort(403)
+
+
+bp.before_request(fresh_sign_in_response)  # after the role check: every admin page needs a recent password
 
 
 def _failed(exc) -> dict:

@@ -20,6 +20,7 @@ from backend.inbox import display
 from backend.inbox.auth import current_staff
 from backend.inbox.city_map import require_coordinator
 from backend.inbox.pages import bp
+from backend.inbox.reauth import fresh_sign_in_required
 from backend.tasks import campaigns
 from backend.tasks.models import Campaign, CampaignState
 
@@ -133,6 +134,7 @@ def campaign_edit(campaign_id: int):
 
 @bp.post("/campaigns/<int:campaign_id>/state")
 @login_required
+@fresh_sign_in_required
 def campaign_state(campaign_id: int):
     require_coordinator()
     action = request.form.get("action", "")

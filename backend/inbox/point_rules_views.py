@@ -11,11 +11,13 @@ from backend.extensions import db
 from backend.inbox.auth import current_staff
 from backend.inbox.city_map import require_coordinator
 from backend.inbox.pages import bp
+from backend.inbox.reauth import fresh_sign_in_required
 from backend.incentives import rules
 
 
 @bp.route("/point-rules", methods=["GET", "POST"])
 @login_required
+@fresh_sign_in_required
 def point_rules():
     require_coordinator()
     errors: dict[str, str] = {}
