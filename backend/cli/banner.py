@@ -22,7 +22,8 @@ def _servers_answer(base: str) -> bool:
     try:
         if not Worker.all(queue=Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())):
             return False
-        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+        # A cold web worker's first answer can take seconds on a busy machine: wait for it rather than ask again.
+        return httpx.get(f"{base}/healthz", timeout=15).status_code == 200
     except (RedisError, httpx.HTTPError):
         return False
 
