@@ -25,18 +25,12 @@ setup: $(VENV)/.installed translations
 	$(BIN)/crowdgov services up
 	$(BIN)/crowdgov db upgrade
 
-## run: everything up with the demo city, URLs and logins printed
+## run: everything up with the demo city; once web and worker answer, the URLs and every demo login are
+## printed last. Ctrl-C stops web and worker; PostgreSQL and Redis keep running (make services-down).
 run: setup
-	$(BIN)/crowdgov seed demo
-	@echo
-	@echo "  Public site and map:   http://$(HOST):$(PORT)/          (/explore, /stats, /leaderboard, /open-data)"
-	@echo "  Staff inbox:           http://$(HOST):$(PORT)/inbox/    (logins above)"
-	@echo "  Citizen API docs:      http://$(HOST):$(PORT)/api/v1/docs"
-	@echo "  Open311 GeoReport v2:  http://$(HOST):$(PORT)/open311/discovery.json"
-	@echo "  Health:                http://$(HOST):$(PORT)/healthz"
-	@echo "  Telegram bot:          $(if $(TELEGRAM_BOT_TOKEN),started,set TELEGRAM_BOT_TOKEN to start it)"
-	@echo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile $(if $(TELEGRAM_BOT_TOKEN),web worker bot,web worker)
+	$(BIN)/crowdgov seed demo --no-logins
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/crowdgov banner --wait 120 & \
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho start -f Procfile $(if $(TELEGRAM_BOT_TOKEN),web worker bot,web worker)
 
 ## test: the same set-up, then the whole suite against real PostGIS and Redis
 test: setup

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from backend import config as settings
-from backend import database_ids, secret_logging, security_headers, text_input, transaction
+from backend import database_ids, proxies, secret_logging, security_headers, text_input, transaction
 from backend.extensions import babel, db, migrate
 from backend.i18n import select_locale
 
@@ -15,6 +15,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.load(overrides))
     secret_logging.quiet_url_loggers()
+    proxies.init_app(app)
 
     db.init_app(app)
     transaction.init_app(app)  # a request is one transaction

@@ -167,6 +167,11 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_HOURS", 12) * 3600,
         "WTF_CSRF_TIME_LIMIT": _int("STAFF_SESSION_HOURS", 12) * 3600,
+        # Hand-over, bulk actions, moderation, point rules, campaign states and admin pages need the password
+        # given within this many minutes (backend/inbox/reauth.py).
+        "STAFF_FRESH_LOGIN_MINUTES": _float("STAFF_FRESH_LOGIN_MINUTES", 30),
+        # Proxies in front of the app that set X-Forwarded-For/-Proto; 0 trusts no such header (backend/proxies.py).
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 900),
         # Basemap tiles for the maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty = a plain

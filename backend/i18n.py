@@ -29,3 +29,22 @@ def select_locale() -> str:
         if tag.split("-")[0].lower() in ("zh", "en"):
             return normalize_language(tag, default)
     return default
+
+
+def remember_language(response, code: str) -> None:
+    """The language cookie that select_locale reads (for a year)."""
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+
+
+def language_switch(code: str, default: str):
+    """A language switch's answer (public pages and staff inbox alike): back to the page it came from
+    when `next` names a path of this site, else default; the language remembered when it is one of ours."""
+    from flask import redirect
+
+    from backend.safe_redirect import safe_next
+
+    response = redirect(safe_next(request.args.get("next"), default))
+    if code in LANGUAGES:
+        remember_language(response, code)
+    return response

@@ -15,6 +15,18 @@ from backend.schedule import PERIODIC
 from backend.transaction import TransactionalJob
 
 log = logging.getLogger(__name__)
+# RQ logs every job it takes and every idle pass at INFO; at the default level a worker says only what
+# needs a look (warnings, failed jobs). WORKER_LOG_LEVEL=INFO (`crowdgov worker --log-level INFO`) shows it all.
+DEFAULT_LOG_LEVEL = "WARNING"
+
+
+def configure_logging(level: str = DEFAULT_LOG_LEVEL) -> str:
+    """One format and level for the worker's own loggers and RQ's; returns the level for `Worker.work`."""
+    level = level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    for name in ("rq.worker", "rq.job", "rq.scheduler"):
+        logging.getLogger(name).setLevel(level)
+    return level
 
 
 class _AppJobs:

@@ -1,5 +1,6 @@
 from sqlalchemy import func, select
 
+from backend.accounts import service as accounts
 from backend.demo import seed_demo
 from backend.extensions import db
 from backend.reports import service as reports
@@ -26,4 +27,9 @@ def test_demo_city_is_complete_and_seeding_twice_changes_no_count():
     second = seed_demo()
     assert second.counts == first.counts
     assert db.session.scalar(select(func.count()).select_from(ReportEvent)) == events
-    assert [login[0] for login in second.logins] == ["staff", "coordinator", "admin"]
+    # Every account the seed creates may sign in with the password `make run` prints for it.
+    assert [login.role.value for login in second.logins] == ["staff", "coordinator", "admin"] + ["staff"] * 4
+    assert {login.department for login in second.logins} >= {"city_roads", "street_lighting", "city_sanitation",
+                                                              "huangpu_works", "parks_water", None}
+    for login in second.logins:
+        assert accounts.check_password(accounts.staff_by_email(login.email), login.password), login.email

@@ -74,3 +74,32 @@ def test_a_job_stopped_by_its_timeout_mid_query_does_not_stop_the_worker(app):
     assert slow.is_failed and "timeout" in (slow.latest_result().exc_string or "").lower()
     db.session.expire_all()
     assert db.session.get(Report, report.id).status == ReportStatus.OPEN
+
+
+def broken_job() -> None:
+    raise RuntimeError("the job broke")
+
+
+def test_the_worker_logs_only_what_needs_a_look_unless_asked_for_more(app, test_database, redis_server):
+    from backend.config import PROJECT_ROOT
+
+    env = dict(os.environ, DATABASE_URL=test_database.url, REDIS_URL=redis_server.url, RQ_QUEUE=app.config["RQ_QUEUE"],
+               PYTHONPATH=str(PROJECT_ROOT))
+    queue = Queue(app.config["RQ_QUEUE"], connection=redis_connection())
+
+    def work(**extra) -> str:
+        for _ in range(3):
+            queue.enqueue("backend.outbox.jobs.sweep")
+        done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "crowdgov"), "worker", "--burst"],
+                              env={**env, **extra}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout + done.stderr
+
+    quiet = work()
+    assert "backend.outbox.jobs.sweep" not in quiet and "Successfully completed" not in quiet
+    assert len(quiet.strip().splitlines()) == 1 and "WORKER_LOG_LEVEL=INFO" in quiet  # one line: how to see more
+    verbose = work(WORKER_LOG_LEVEL="INFO")
+    assert verbose.count("Successfully completed backend.outbox.jobs.sweep()") == 3
+    queue.enqueue(broken_job)
+    failed = work()
+    assert "the job broke" in failed  # a failed job is always worth a look

@@ -88,6 +88,24 @@ class StaffUser(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+
+class StaffSignIn(db.Model):
+    """One staff sign-in in one browser (backend/accounts/staff_sessions.py). The session cookie names it;
+    the browser must also present its key (a second cookie, only its hash is stored) and the same kind of
+    browser. Signing out ends it, wherever its cookies were copied to."""
+
+    __tablename__ = "staff_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the password was last given (at sign-in or a re-authentication): sensitive actions need it recent.
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
 class ApiToken(db.Model):
     """A citizen's bearer token (mobile app, bot). Only a hash is stored."""
 

@@ -5,6 +5,7 @@ import click
 from flask.cli import FlaskGroup
 
 from backend.cli.apikeys import apikey_group
+from backend.cli.banner import banner_command
 from backend.cli.mapgrid import map_group
 from backend.cli.processes import bot_command, web_command, worker_command
 from backend.cli.seed import seed_group
@@ -13,9 +14,10 @@ from backend.cli.services import services_group
 
 def make_app():
     from backend import create_app
+    from backend.cli.services import explaining_failures
     from backend.embedded_services import ensure_up_if_embedded
 
-    ensure_up_if_embedded(echo=lambda msg: click.echo(msg, err=True))
+    explaining_failures(ensure_up_if_embedded, echo=lambda msg: click.echo(msg, err=True))
     return create_app()
 
 
@@ -31,3 +33,4 @@ main.add_command(worker_command)
 main.add_command(bot_command)
 main.add_command(apikey_group)
 main.add_command(map_group)
+main.add_command(banner_command)

@@ -27,8 +27,11 @@ def web_command(host: str, port: int, workers: int) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run until the queue is empty, then stop.")
 @click.option("--fork", is_flag=True, help="Run each job in a forked work horse (isolation at ~1 s per job).")
+@click.option("--log-level", envvar="WORKER_LOG_LEVEL", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              help="INFO logs every job taken and finished (env WORKER_LOG_LEVEL).")
 @with_appcontext
-def worker_command(burst: bool, fork: bool) -> None:
+def worker_command(burst: bool, fork: bool, log_level: str) -> None:
     """Run the RQ worker with its scheduler and the periodic jobs.
 
     Jobs here are short database and HTTP calls; forking a work horse for each one (and opening its
@@ -37,8 +40,9 @@ def worker_command(burst: bool, fork: bool) -> None:
     jobs are abandoned and re-run by the sweeps like a killed work horse's."""
     from backend.extensions import db
     from backend.jobqueue import redis_connection
-    from backend.worker import make_worker, start_periodic_thread
+    from backend.worker import configure_logging, make_worker, start_periodic_thread
 
+    level = configure_logging(log_level)
     app = current_app._get_current_object()
     connection = redis_connection()
     # Start from a fresh pool (the CLI's app context may have connected already).
@@ -46,8 +50,11 @@ def worker_command(burst: bool, fork: bool) -> None:
     stop = threading.Event()
     if not burst:
         start_periodic_thread(app, connection, stop)
+    if level not in ("INFO", "DEBUG"):
+        click.echo(f"Worker taking jobs from queue {app.config['RQ_QUEUE']!r}; it logs only warnings and failed jobs "
+                   "(WORKER_LOG_LEVEL=INFO logs every job).", err=True)
     try:
-        make_worker(app, connection, simple=not fork).work(burst=burst, with_scheduler=True)
+        make_worker(app, connection, simple=not fork).work(burst=burst, with_scheduler=True, logging_level=level)
     finally:
         stop.set()
 

@@ -9,12 +9,13 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import func, select
 
 from backend.accounts import service as accounts
-from backend.accounts.models import Citizen, StaffRole, StaffUser
+from backend.accounts.models import Citizen, StaffUser
 from backend.city.models import Area, Category, Department, District
 from backend.city.service import validate_attribute_definitions
 from backend.clock import utcnow
 from backend.demo.catalogue import CATEGORIES, DEPARTMENTS
 from backend.demo.geography import DISTRICTS, city_shape, district_shapes
+from backend.demo.logins import DemoLogin, demo_logins
 from backend.demo.population import seed_citizens, seed_reports
 from backend.extensions import db
 from backend.reports.models import Report
@@ -22,23 +23,14 @@ from backend.reports.models import Report
 CITIZENS = 60
 REPORTS = 640
 
-# Demo logins, printed by `make run`. Never use these outside a demo.
-DEMO_STAFF = [
-    ("staff@demo.crowdgov.org", "Wang Fang 王芳", "demo-staff", StaffRole.STAFF, "city_roads"),
-    ("coordinator@demo.crowdgov.org", "Chen Jie 陈杰", "demo-coordinator", StaffRole.COORDINATOR, None),
-    ("admin@demo.crowdgov.org", "Admin 管理员", "demo-admin", StaffRole.ADMIN, None),
-]
-
 
 @dataclass
 class Summary:
     counts: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    logins: list[DemoLogin] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = ["Demo city: " + ", ".join(f"{v} {k}" for k, v in self.counts.items())]
-        out += ["Demo logins (staff web):"] + [f"  {role:12} {email:34} password: {pw}" for role, email, pw in self.logins]
-        return out
+        return ["Demo city: " + ", ".join(f"{v} {k}" for k, v in self.counts.items())]
 
 
 def _seed_map() -> dict[str, Department]:
@@ -68,19 +60,12 @@ def _seed_map() -> dict[str, Department]:
     return departments
 
 
-def _seed_staff(departments: dict[str, Department]) -> list[tuple[str, str, str]]:
-    logins = []
-    for email, name, password, role, dept in DEMO_STAFF:
-        if accounts.staff_by_email(email) is None:
-            accounts.create_staff(email=email, name=name, password=password, role=role,
-                                  department_id=departments[dept].id if dept else None)
-        logins.append((role.value, email, password))
-    # Every other department gets a (not printed) staff member who signs its history.
-    for code, dept in departments.items():
-        email = f"{code}@staff.demo.crowdgov.org"
-        if code != "city_roads" and accounts.staff_by_email(email) is None:
-            accounts.create_staff(email=email, name=f"{dept.name_en} desk", password=f"demo-{code}",
-                                  role=StaffRole.STAFF, department_id=dept.id)
+def _seed_staff(departments: dict[str, Department]) -> list[DemoLogin]:
+    logins = demo_logins()
+    for login in logins:
+        if accounts.staff_by_email(login.email) is None:
+            accounts.create_staff(email=login.email, name=login.name, password=login.password, role=login.role,
+                                  department_id=departments[login.department].id if login.department else None)
     db.session.commit()
     return logins
 

@@ -29,7 +29,7 @@ def _check_csrf() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from backend.inbox import admin_views, campaign_views, city_map, pages, point_rules_views, triage_views  # noqa: F401,E501
+    from backend.inbox import admin_views, campaign_views, city_map, pages, point_rules_views, reauth, triage_views  # noqa: F401,E501
     from backend.inbox.pages import bp as inbox_bp, layout_context
     from backend.inbox.admin_views import bp as admin_bp
 

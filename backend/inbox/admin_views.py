@@ -23,6 +23,7 @@ from backend.policy import require
 from backend.triage import response_templates
 from backend.triage.policy import may_manage_templates
 from backend.triage.models import ResponseTemplate, TemplateUse
+from backend.inbox.reauth import fresh_sign_in_response
 
 bp = Blueprint("inbox_admin", __name__, url_prefix="/inbox/admin")
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
@@ -48,6 +49,9 @@ def _ask_the_policy():
     if rule is None:
         abort(404)
     require(rule(current_staff()))
+
+
+bp.before_request(fresh_sign_in_response)  # after the role check: every admin page needs a recent password
 
 
 def _failed(exc) -> dict:

@@ -18,6 +18,7 @@ from backend.extensions import db
 from backend.inbox import display
 from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
+from backend.inbox.reauth import fresh_sign_in_required
 from backend.policy import require
 from backend.tasks import campaigns
 from backend.tasks.policy import may_see_campaigns
@@ -119,6 +120,7 @@ def campaign_edit(campaign_id: int):
 
 @bp.post("/campaigns/<int:campaign_id>/state")
 @login_required
+@fresh_sign_in_required
 def campaign_state(campaign_id: int):
     require(may_see_campaigns(current_staff()))
     action = request.form.get("action", "")

@@ -9,6 +9,7 @@ from backend.errors import Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
+from backend.inbox.reauth import fresh_sign_in_required
 from backend.incentives import rules
 from backend.incentives.policy import may_see_point_rules
 from backend.policy import require
@@ -16,6 +17,7 @@ from backend.policy import require
 
 @bp.route("/point-rules", methods=["GET", "POST"])
 @login_required
+@fresh_sign_in_required
 def point_rules():
     require(may_see_point_rules(current_staff()))
     errors: dict[str, str] = {}

@@ -12,17 +12,17 @@ from backend.inbox.pages import bp
 from backend.triage import moderation, service as triage, sla
 from backend.reports.models import Report
 from backend.triage.policy import may_see_report
+from backend.inbox.reauth import fresh_sign_in_required
+from backend.safe_redirect import safe_next
 
 RECOVERABLE = (ValidationFailed, Conflict, Forbidden)
+# Actions that change who handles a report or what the public sees need a recent password (inbox/reauth.py).
+SENSITIVE_ACTIONS = frozenset({"hand_over", "hide", "unhide", "redact_phrase", "redact_photo", "release"})
 
 
 def _back(report_id: int | None = None):
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    if report_id is not None:
-        return redirect(url_for("inbox.report", report_id=report_id))
-    return redirect(url_for("inbox.index"))
+    default = url_for("inbox.report", report_id=report_id) if report_id is not None else url_for("inbox.index")
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 def _attempt(fn, success: str) -> bool:
@@ -39,6 +39,7 @@ def _attempt(fn, success: str) -> bool:
 
 @bp.post("/reports/<int:report_id>/act/<action>")
 @login_required
+@fresh_sign_in_required(when=lambda action, **_kw: action in SENSITIVE_ACTIONS)
 def act(report_id: int, action: str):
     staff = current_staff()
     form = request.form
@@ -72,6 +73,7 @@ def act(report_id: int, action: str):
 
 @bp.post("/citizens/<int:citizen_id>/<any(block, unblock):action>")
 @login_required
+@fresh_sign_in_required
 def block(citizen_id: int, action: str):
     staff = current_staff()
     _attempt(lambda: moderation.set_blocked(staff, citizen_id, action == "block", reason=request.form.get("note", "")),
@@ -82,6 +84,7 @@ def block(citizen_id: int, action: str):
 
 @bp.post("/bulk")
 @login_required
+@fresh_sign_in_required
 def bulk():
     staff = current_staff()
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]

@@ -5,14 +5,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask import abort, current_app, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from backend.city.models import Category, Department
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.i18n import LANGUAGES
+from backend.i18n import language_switch
 from backend.public import bp, charts, figures_cache
 from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
@@ -50,14 +51,7 @@ def home() -> str:
 
 @bp.get("/lang/<code>")
 def switch_language(code: str) -> Any:
-    target = request.args.get("next") or url_for("public.home")
-    # Only paths on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    response = redirect(target)
-    if code in LANGUAGES:
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
-    return response
+    return language_switch(code, url_for("public.home"))
 
 
 def _timeline(report: Report) -> list[dict[str, Any]]:
