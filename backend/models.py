@@ -11,8 +11,10 @@ from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter  # noqa: F401
 from backend.reports.map_grid_models import MapGridCell, MapGridChange  # noqa: F401
 from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401
+from backend.reports.update_models import ReportUpdate  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
 
 from backend.feedback import service as _feedback_service  # noqa: F401,E402,I001
 from backend.incentives import service as _incentives_service  # noqa: F401,E402
 from backend.tasks import service as _tasks_service  # noqa: F401,E402
+from backend.reports import update_privacy as _update_privacy  # noqa: F401,E402

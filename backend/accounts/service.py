@@ -164,20 +164,36 @@ def update_citizen(citizen: Citizen, *, display_name: Any = None, language: str 
     return citizen
 
 
-def contact_citizen(channel: Channel, external_id: str, *, display_name: str, contact: dict[str, str | None]) -> Citizen:
-    """The citizen behind an Open311 e-mail, device or account id, created on first use.
+def open311_citizen(api_key_id: int, *, email: str | None = None, account_id: str | None = None,
+                   device_id: str | None = None, contact: dict[str, str | None]) -> Citizen | None:
+    """The citizen an Open311 application speaks for, created on first use; None when it names nobody.
 
-    Contact details go to CitizenContact (personal data, never published).
+    Identities belong to the key that created them: the same e-mail under two keys is two
+    citizens, so one application can never act as another's citizen (the e-mail is the
+    application's word, not verified by us). The first of e-mail, account id, device id is
+    the identity. Contact details (personal data, never published) fill what is empty and
+    never change what is stored: a later submission cannot rename someone or move their phone.
     """
-    citizen = citizen_by_identity(channel, external_id)
+    if email:
+        channel, external = Channel.OPEN311_EMAIL, email.lower()
+    elif account_id:
+        channel, external = Channel.OPEN311_ACCOUNT, account_id
+    elif device_id:
+        channel, external = Channel.OPEN311_DEVICE, device_id
+    else:
+        return None
+    scoped = f"{api_key_id}:{external}"
+    citizen = citizen_by_identity(channel, scoped)
     if citizen is None:
-        citizen = create_citizen(display_name or "Open311", None, identity=(channel, external_id))
+        citizen = create_citizen("Open311", None, identity=(channel, scoped))
         db.session.flush()
     limits = {"first_name": 100, "last_name": 100, "email": 200, "phone": 50}
     values = {k: v.strip()[:limits[k]] for k, v in contact.items() if k in limits and v and v.strip()}
-    if values:
-        row = citizen.contact or CitizenContact(citizen_id=citizen.id)
-        for field, value in values.items():
-            setattr(row, field, value)
+    row = citizen.contact
+    if row is None and values:
+        row = CitizenContact(citizen_id=citizen.id)
         db.session.add(row)
+    for field, value in values.items():
+        if not getattr(row, field):
+            setattr(row, field, value)
     return citizen

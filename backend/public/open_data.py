@@ -9,6 +9,7 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from backend.csv_cells import safe_cell
 from backend.errors import DomainError
 from backend.public import bp, figures_cache
 from backend.public.map_api import json_error
@@ -63,7 +64,7 @@ def _csv(header: list[str], rows: list[list[Any]], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

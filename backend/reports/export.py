@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from backend.city.models import Category, Department, District
+from backend.csv_cells import safe_cell
 from backend.extensions import db
 from backend.reports.disclosure import public_address_sql, public_point_sql
 from backend.reports.filters import ReportFilters, conditions
@@ -107,7 +108,7 @@ def csv_chunks(filters: ReportFilters) -> Iterator[str]:
     writer.writeheader()
     n = 0
     for row in _rows(filters):
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+        writer.writerow({k: ("true" if v is True else "false" if v is False else safe_cell(v)) for k, v in row.items()})
         n += 1
         if n % BATCH == 0:
             yield buffer.getvalue()
