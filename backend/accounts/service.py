@@ -89,12 +89,22 @@ def revoke_token(token: str) -> bool:
     return True
 
 
-def create_api_key(name: str, created_by_staff_id: int | None = None) -> tuple[ApiKey, str]:
+def create_api_key(name: str, created_by_staff_id: int | None = None, *,
+                   open311_extended_statuses: bool = False) -> tuple[ApiKey, str]:
     """Register an application; returns the key row and the plain key (shown once)."""
     plain = "cg_" + secrets.token_urlsafe(24)
-    key = ApiKey(name=name.strip()[:120], key_hash=_digest(plain), created_by_staff_id=created_by_staff_id)
+    key = ApiKey(name=name.strip()[:120], key_hash=_digest(plain), created_by_staff_id=created_by_staff_id,
+                 open311_extended_statuses=open311_extended_statuses)
     db.session.add(key)
     return key, plain
+
+
+def set_open311_extended_statuses(key_id: int, enabled: bool) -> ApiKey | None:
+    """Whether the application's servicerequestupdates carry mySociety's extended states (FixMyStreet)."""
+    key = db.session.get(ApiKey, key_id)
+    if key is not None:
+        key.open311_extended_statuses = enabled
+    return key
 
 
 def api_key_valid(plain: str | None) -> ApiKey | None:

@@ -42,6 +42,7 @@ def _refuse_bad_text() -> None:
 
 @bp.errorhandler(Open311Error)
 def _open311_error(exc: Open311Error):
+    db.session.rollback()  # a refused request leaves nothing behind (e.g. a citizen made for it)
     return error(_requested_format(), exc.status, exc.description)
 
 

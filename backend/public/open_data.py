@@ -1,7 +1,6 @@
 """Open data: the documentation page, the streamed exports and the dashboard's tables as CSV."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -9,7 +8,7 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from backend.csv_cells import safe_cell
+from backend.csv_cells import SafeWriter
 from backend.errors import DomainError
 from backend.public import bp, figures_cache
 from backend.public.map_api import json_error
@@ -62,9 +61,9 @@ STATS_COLUMNS = ["key", "name", "received", "median_ack_hours", "median_resolve_
 
 def _csv(header: list[str], rows: list[list[Any]], filename: str) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    writer.writerows(rows)
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
