@@ -306,3 +306,29 @@ def test_the_window_still_parses_after_a_control_character_was_submitted(client,
     assert "formfeed" in descriptions and "A citizen wrote: verticaltab" in descriptions
     requests_xml = client.get(f"{BASE}/requests.xml", query_string={"service_request_id": str(report_id)})
     assert ET.fromstring(requests_xml.data).findtext("request/description") == "bell and escape[31m"
+
+
+def test_the_cli_sets_extended_statuses_per_key(app, client, routed):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from backend.cli.apikeys import apikey_group
+
+    info = ScriptInfo(create_app=lambda: app)
+    created = CliRunner().invoke(apikey_group, ["create", "FixMyStreet Town", "--extended-statuses"], obj=info)
+    assert created.exit_code == 0, created.output
+    plain = created.output.strip()
+    key = accounts.api_key_valid(plain)
+    assert key.open311_extended_statuses
+    listed = CliRunner().invoke(apikey_group, ["list"], obj=info).output
+    assert f"{key.id}\tFixMyStreet Town\textended-statuses" in listed and plain not in listed
+    _move(routed, S.DUPLICATE)
+    db.session.commit()
+    set_clock(lambda: NOW)
+    assert request_updates(fetch(client, plain))[-1]["status"] == "DUPLICATE"
+    off = CliRunner().invoke(apikey_group, ["extended-statuses", str(key.id), "off"], obj=info)
+    assert off.exit_code == 0, off.output
+    db.session.expire_all()
+    assert request_updates(fetch(client, plain))[-1]["status"] == "closed"
+    missing = CliRunner().invoke(apikey_group, ["extended-statuses", "999", "on"], obj=info)
+    assert missing.exit_code != 0 and "there is no key 999" in missing.output
