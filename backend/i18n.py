@@ -18,17 +18,21 @@ def normalize_language(tag: str | None, default: str = "zh_Hans") -> str:
     return default
 
 
-def select_locale() -> str:
-    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_Hans")
+def requested_language() -> str | None:
+    """The language the current request asks for (`lang=`, the cookie, Accept-Language), or None."""
     if not has_request_context():
-        return default
+        return None
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in LANGUAGES:
         return chosen
     for tag, _quality in request.accept_languages:
         if tag.split("-")[0].lower() in ("zh", "en"):
-            return normalize_language(tag, default)
-    return default
+            return normalize_language(tag)
+    return None
+
+
+def select_locale() -> str:
+    return requested_language() or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_Hans")
 
 
 def remember_language(response, code: str) -> None:

@@ -11,6 +11,7 @@ from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, Point
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+from backend.updates.models import ReportUpdate  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
 from backend.triage.models import ResponseTemplate, SlaEscalation  # noqa: F401
 
@@ -18,3 +19,4 @@ from backend.api import idempotency as _api_idempotency  # noqa: F401,E402,I001
 from backend.feedback import service as _feedback_service  # noqa: F401,E402
 from backend.incentives import service as _incentives_service  # noqa: F401,E402
 from backend.tasks import service as _tasks_service  # noqa: F401,E402
+from backend.updates import privacy as _update_privacy  # noqa: F401,E402

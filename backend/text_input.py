@@ -6,6 +6,7 @@ Each door answers in its own error format, before any row is written.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
@@ -38,8 +39,9 @@ def bad_text_field() -> str | None:
         return field
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                return name.replace("\x00", "")
+            # A multipart part may arrive without a name or a value.
+            if "\x00" in (name or "") or "\x00" in (value or ""):
+                return (name or "").replace("\x00", "")
     if request.is_json and b"\\u0000" in request.get_data(cache=True):
         return "body"
     return None
@@ -61,3 +63,16 @@ def _keep_form_bytes() -> None:
 def init_app(app: Flask) -> None:
     """Register before any other before_request hook that might read the form (the CSRF check)."""
     app.before_request(_keep_form_bytes)
+
+
+# What XML 1.0 can carry (tab, newline, carriage return and everything from U+0020 except
+# surrogates and U+FFFE/U+FFFF). Anything else is what breaks a client's parser.
+_UNCARRIED = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters no document may carry: a lone surrogate becomes U+FFFD
+    (something was there), any other control character is removed. Used on the way in (citizens'
+    updates) and on the way out (Open311), so a stored control character never silences a feed."""
+    return _UNCARRIED.sub("", _SURROGATE.sub("\ufffd", text))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
@@ -133,3 +133,6 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Open311: answer servicerequestupdates with mySociety's extended states (FixMyStreet's
+    # "send extended statuses") instead of GeoReport's plain open/closed.
+    open311_extended_statuses: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -89,12 +89,22 @@ def revoke_token(token: str) -> bool:
     return True
 
 
-def create_api_key(name: str, created_by_staff_id: int | None = None) -> tuple[ApiKey, str]:
+def create_api_key(name: str, created_by_staff_id: int | None = None, *,
+                   open311_extended_statuses: bool = False) -> tuple[ApiKey, str]:
     """Register an application; returns the key row and the plain key (shown once)."""
     plain = "cg_" + secrets.token_urlsafe(24)
-    key = ApiKey(name=name.strip()[:120], key_hash=_digest(plain), created_by_staff_id=created_by_staff_id)
+    key = ApiKey(name=name.strip()[:120], key_hash=_digest(plain), created_by_staff_id=created_by_staff_id,
+                 open311_extended_statuses=open311_extended_statuses)
     db.session.add(key)
     return key, plain
+
+
+def set_open311_extended_statuses(key_id: int, enabled: bool) -> ApiKey | None:
+    """Whether the application's servicerequestupdates carry mySociety's extended states (FixMyStreet)."""
+    key = db.session.get(ApiKey, key_id)
+    if key is not None:
+        key.open311_extended_statuses = enabled
+    return key
 
 
 def api_key_valid(plain: str | None) -> ApiKey | None:
@@ -161,20 +171,36 @@ def update_citizen(citizen: Citizen, *, display_name: Any = None, language: str 
     return citizen
 
 
-def contact_citizen(channel: Channel, external_id: str, *, display_name: str, contact: dict[str, str | None]) -> Citizen:
-    """The citizen behind an Open311 e-mail, device or account id, created on first use.
+def open311_citizen(api_key_id: int, *, email: str | None = None, account_id: str | None = None,
+                   device_id: str | None = None, contact: dict[str, str | None]) -> Citizen | None:
+    """The citizen an Open311 application speaks for, created on first use; None when it names nobody.
 
-    Contact details go to CitizenContact (personal data, never published).
+    Identities belong to the key that created them: the same e-mail under two keys is two
+    citizens, so one application can never act as another's citizen (the e-mail is the
+    application's word, not verified by us). The first of e-mail, account id, device id is
+    the identity. Contact details (personal data, never published) fill what is empty and
+    never change what is stored: a later submission cannot rename someone or move their phone.
     """
-    citizen = citizen_by_identity(channel, external_id)
+    if email:
+        channel, external = Channel.OPEN311_EMAIL, email.lower()
+    elif account_id:
+        channel, external = Channel.OPEN311_ACCOUNT, account_id
+    elif device_id:
+        channel, external = Channel.OPEN311_DEVICE, device_id
+    else:
+        return None
+    scoped = f"{api_key_id}:{external}"
+    citizen = citizen_by_identity(channel, scoped)
     if citizen is None:
-        citizen = create_citizen(display_name or "Open311", None, identity=(channel, external_id))
+        citizen = create_citizen("Open311", None, identity=(channel, scoped))
         db.session.flush()
     limits = {"first_name": 100, "last_name": 100, "email": 200, "phone": 50}
     values = {k: v.strip()[:limits[k]] for k, v in contact.items() if k in limits and v and v.strip()}
-    if values:
-        row = citizen.contact or CitizenContact(citizen_id=citizen.id)
-        for field, value in values.items():
-            setattr(row, field, value)
+    row = citizen.contact
+    if row is None and values:
+        row = CitizenContact(citizen_id=citizen.id)
         db.session.add(row)
+    for field, value in values.items():
+        if not getattr(row, field):
+            setattr(row, field, value)
     return citizen

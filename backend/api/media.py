@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
-from backend.reports.photos import visible_attachment
+from backend.disclosure.projection import visible_attachment
 
 bp = Blueprint("media", __name__)
 

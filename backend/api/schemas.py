@@ -145,8 +145,10 @@ class PhotoOut(Schema):
 class HistoryOut(Schema):
     at = fields.DateTime()
     status = fields.String(allow_none=True)
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "submitted, routed, status, note, handed_over, merged, or "
+                                                  "citizen_update (a citizen's moderated update)"})
     note = fields.String()
+    photo = fields.Nested(PhotoOut, allow_none=True, metadata={"description": "a citizen_update's photo"})
 
 
 class ReportSummaryOut(ReportBriefOut):

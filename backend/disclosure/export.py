@@ -6,7 +6,6 @@ documented on /open-data (FIELDS); positions and addresses pass through disclosu
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from backend.city.models import Category, Department, District
+from backend.csv_cells import SafeDictWriter
 from backend.extensions import db
 from backend.disclosure.projection import public_address_sql, public_point_sql
 from backend.disclosure.filters import ReportFilters, conditions
@@ -103,7 +103,7 @@ def geojson_chunks(filters: ReportFilters) -> Iterator[str]:
 def csv_chunks(filters: ReportFilters) -> Iterator[str]:
     """CSV with a header row, in pieces of about BATCH rows."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELD_NAMES, lineterminator="\n")
+    writer = SafeDictWriter(buffer, FIELD_NAMES)
     writer.writeheader()
     n = 0
     for row in _rows(filters):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_, select
 
-from backend.reports.models import Report, ReportEvent
-from backend.reports.service import coordinates
+from backend.extensions import db
+from backend.reports.models import Attachment, Report, ReportEvent
+from backend.reports.service import coordinates, is_held
+from backend.updates.models import ReportUpdate
 
 # Sensitive categories (e.g. noise at someone's home) are shown on a ~250 m grid.
 COARSE_GRID_DEGREES = 0.0025
@@ -29,6 +31,28 @@ def public_events(report: Report) -> list[ReportEvent]:
 def is_public(report: Report) -> bool:
     """Hidden (moderated) reports appear nowhere in public."""
     return not report.hidden
+
+
+def update_is_public(update: ReportUpdate) -> bool:
+    """A citizen's update is public while it is neither hidden nor held, and its report is public."""
+    if not update.public:
+        return False
+    report = db.session.get(Report, update.report_id)
+    return report is not None and is_public(report) and not is_held(report)
+
+
+def visible_attachment(relative_path: str) -> Attachment | None:
+    """The photo (or thumbnail) a media path belongs to, if the public may see it: a report's photo
+    while the report is public and the photo not redacted, an update's photo while the update is."""
+    row = db.session.scalar(select(Attachment).where(or_(Attachment.path == relative_path,
+                                                         Attachment.thumbnail_path == relative_path)))
+    if row is None or row.redacted:
+        return None
+    if row.report_id is None:
+        owner = db.session.scalar(select(ReportUpdate).where(ReportUpdate.photo_id == row.id))
+        return row if owner is not None and update_is_public(owner) else None
+    report = db.session.get(Report, row.report_id)
+    return row if report is not None and is_public(report) else None
 
 
 def public_point_sql(location: Any, sensitive: Any) -> Any:

@@ -8,16 +8,34 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from backend.accounts.models import Citizen
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.reports import photos, service
+from backend.updates import service as updates
 from backend.disclosure import projection as disclosure
-from backend.reports.models import Report, ReportEvent
+from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus as S
 from backend.reports.support import supporter_count
+from backend.updates.models import ReportUpdate
+
+# What a public event reads like when it carries no note of its own (the timeline's titles,
+# Open311's update descriptions): translated when shown, in the reader's language.
+BECAME = {
+    S.OPEN: _l("Opened"), S.ACKNOWLEDGED: _l("Acknowledged by the department"),
+    S.IN_PROGRESS: _l("Work in progress"), S.RESOLVED: _l("Marked as fixed"), S.CLOSED: _l("Closed"),
+    S.REJECTED: _l("Rejected"), S.DUPLICATE: _l("Marked as a duplicate"),
+}
+REOPENED = _l("Reopened: citizens say it is not fixed")
+SUBMITTED = _l("Reported")
+ROUTED = _l("Sent to %(department)s")
+ROUTED_SOMEWHERE = _l("Sent to the responsible department")
+HANDED_OVER = _l("Handed over to %(department)s")
+NOTE = _l("Note")
+CITIZEN_UPDATE = _l("Citizen's update")
+UPDATE_KIND = "citizen_update"
 
 
 def reference(report: Report) -> str:
@@ -46,13 +64,45 @@ def photo_links(report: Report) -> list[dict[str, str]]:
             for a in photos.public_attachments(report)]
 
 
+def event_title(kind: EventKind, from_status: S | None, to_status: S | None, department: str | None) -> str:
+    """The short text of a public event, in the current locale."""
+    if kind == EventKind.SUBMITTED:
+        return str(SUBMITTED)
+    if kind == EventKind.ROUTED:
+        return str(ROUTED) % {"department": department} if department else str(ROUTED_SOMEWHERE)
+    if kind == EventKind.HANDED_OVER and department:
+        return str(HANDED_OVER) % {"department": department}
+    if kind == EventKind.STATUS and from_status == S.RESOLVED and to_status == S.IN_PROGRESS:
+        return str(REOPENED)
+    if kind == EventKind.STATUS and to_status in BECAME:
+        return str(BECAME[to_status])
+    return str(NOTE)
+
+
+def timeline(report: Report) -> list[ReportEvent | ReportUpdate]:
+    """The public history: the city's public events and the citizens' public updates, oldest first."""
+    entries: list[ReportEvent | ReportUpdate] = [*disclosure.public_events(report), *updates.public_updates(report)]
+    return sorted(entries, key=lambda e: (e.created_at, isinstance(e, ReportUpdate), e.id))
+
+
+def update_photo(update: ReportUpdate) -> dict[str, str] | None:
+    if update.photo is None or update.photo.redacted:
+        return None
+    return {"url": media_url(update.photo.path), "thumbnail_url": media_url(update.photo.thumbnail_path)}
+
+
 def history(report: Report) -> list[dict[str, Any]]:
-    return [event_view(e) for e in disclosure.public_events(report)]
+    return [update_view(e) if isinstance(e, ReportUpdate) else event_view(e) for e in timeline(report)]
 
 
 def event_view(event: ReportEvent) -> dict[str, Any]:
     return {"at": event.created_at, "kind": event.kind.value,
             "status": event.to_status.value if event.to_status else None, "note": event.note or ""}
+
+
+def update_view(update: ReportUpdate) -> dict[str, Any]:
+    return {"at": update.created_at, "kind": UPDATE_KIND, "status": None, "note": update.text,
+            "photo": update_photo(update)}
 
 
 def summary(report: Report, language: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
 from backend import policy
 from backend.reports import nearby, service as reports
+from backend.updates import service as updates
 from backend.triage import inbox_query, moderation, response_templates, sla
 from backend.reports.models import Attachment, ReportStatus, Supporter
 from backend.triage.policy import may_see_all_departments, may_see_notices, may_see_report, report_for
@@ -137,7 +138,8 @@ def report(report_id: int):
         time_left=sla.time_left(found), departments=_departments(),
         templates=response_templates.active(), reject_reasons=REJECT_REASONS, held=held,
         map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found),
-        verification=verification_state(found.id), verification_labels=verification_labels)
+        verification=verification_state(found.id), verification_labels=verification_labels,
+        citizen_updates=updates.all_updates(staff, found.id))
 
 
 def _staff_names(found) -> dict[int, str]:
@@ -154,7 +156,11 @@ def photo(report_id: int, attachment_id: int, size: str = ""):
     """Photos for staff, behind the same access rule as the report (hidden reports included)."""
     found = report_for(current_staff(), report_id)
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.report_id != found.id or attachment.redacted:
+    if attachment is not None and attachment.report_id is None:
+        attachment = updates.photo_of_report(found, attachment_id)  # a citizen's update's photo
+    elif attachment is not None and attachment.report_id != found.id:
+        attachment = None
+    if attachment is None or attachment.redacted:
         abort(404)
     path = attachment.thumbnail_path if size == "thumb" else attachment.path
     media = Path(current_app.config["MEDIA_DIR"]).resolve()

@@ -9,6 +9,7 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.inbox.auth import current_staff
 from backend.inbox.pages import bp
+from backend.updates import service as updates
 from backend.triage import moderation, service as triage, sla
 from backend.reports.models import Report
 from backend.triage.policy import may_see_report
@@ -69,6 +70,24 @@ def act(report_id: int, action: str):
     if report is None or not may_see_report(staff, report):
         return redirect(url_for("inbox.index"))  # handed over to a department this staff member cannot see
     return _back(report_id)
+
+
+@bp.post("/updates/<int:update_id>/<any(hide, unhide, release):action>")
+@login_required
+def moderate_update(update_id: int, action: str):
+    """Hide (with a reason), show again or release a citizen's update; the service asks the policy and audits."""
+    staff = current_staff()
+    reason = request.form.get("note", "")
+    calls = {
+        "hide": (lambda: updates.set_hidden(staff, update_id, True, reason=reason), _("The update is hidden from the public.")),
+        "unhide": (lambda: updates.set_hidden(staff, update_id, False), _("The update is public again.")),
+        "release": (lambda: updates.release(staff, update_id), _("Released: the update is public.")),
+    }
+    fn, success = calls[action]
+    done: list = []
+    if _attempt(lambda: done.append(fn()), success):
+        return _back(done[0].report_id)
+    return _back()
 
 
 @bp.post("/citizens/<int:citizen_id>/<any(block, unblock):action>")

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from backend.open311.views import bp
+    from backend.open311.views import bp, connect_signals
 
     app.register_blueprint(bp)
+    connect_signals(app)

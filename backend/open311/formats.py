@@ -1,13 +1,20 @@
-"""Open311 answers in JSON or XML, and the spec's error form: a list of {code, description}."""
+"""Open311 answers in JSON or XML, and the spec's error form: a list of {code, description}.
+
+XML is built as an ElementTree, never by pasting strings, and every text passes through
+`printable`: a control character someone stored (FixMyStreet's parser gives up on the
+whole document for one) or a lone surrogate cannot reach a client in either format.
+"""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
+
+from backend.text_input import printable
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element name of a list's items, by the list's own element name.
@@ -37,22 +44,35 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return timestamp(value) or ""
-    return escape(str(value))
+    return printable(str(value))
 
 
-def _element(name: str, value: Any) -> str:
-    if value is None:
-        return f"<{name}/>"
+def _build(parent: ET.Element | None, name: str, value: Any) -> ET.Element:
+    element = ET.Element(name) if parent is None else ET.SubElement(parent, name)
     if isinstance(value, dict):
-        return f"<{name}>" + "".join(_element(k, v) for k, v in value.items()) + f"</{name}>"
-    if isinstance(value, list):
-        item = ITEM_NAMES.get(name, "item")
-        return f"<{name}>" + "".join(_element(item, v) for v in value) + f"</{name}>"
-    return f"<{name}>{_scalar(value)}</{name}>"
+        for key, item in value.items():
+            _build(element, key, item)
+    elif isinstance(value, list):
+        for item in value:
+            _build(element, ITEM_NAMES.get(name, "item"), item)
+    elif value is not None:
+        element.text = _scalar(value)
+    return element
 
 
 def to_xml(root: str, data: Any) -> str:
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + _element(root, data)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(_build(None, root, data), encoding="unicode",
+                                                                     short_empty_elements=True)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
 
 
 def _json_default(value: Any):
@@ -65,7 +85,7 @@ def respond(fmt: str, root: str, data: Any, status: int = 200, headers: dict | N
     if fmt == "xml":
         body = to_xml(root, data)
     else:
-        body = json.dumps(data, ensure_ascii=False, default=_json_default)
+        body = json.dumps(_clean(data), ensure_ascii=False, default=_json_default)
     return Response(body.encode("utf-8"), status=status, content_type=FORMATS[fmt], headers=headers or {})
 
 

@@ -2,48 +2,37 @@
 
 Every rule (validation, routing, disclosure) stays in its home service; this module
 translates Open311's parameters and field names, and maps domain errors to 400.
+Parameters are parsed in `params.py`; servicerequestupdates (both ways) is `updates.py`.
 """
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from collections import defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from backend.accounts import service as accounts
 from backend.api.catalogue import attribute_view
-from backend.accounts.models import Channel
 from backend.city import service as city
 from backend.city.models import Category, District
-from backend.clock import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.open311.formats import Open311Error
 from backend.open311.models import Open311Submission
+from backend.open311.params import as_list, date_window, param, request_id, whole_number
 from backend.reports import service as reports
 from backend.disclosure import projection as disclosure, public_view
-from backend.reports.models import OPEN311_OPEN, Report, ReportEvent
-from backend.reports.support import supporter_count
+from backend.reports.models import OPEN311_OPEN, Attachment, Report, ReportEvent, Supporter
 
 MAX_RESULTS = 1000
-WINDOW = timedelta(days=90)
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 _EMAIL = re.compile(r"^[^@\s]{1,100}@[^@\s]{1,100}\.[^@\s]{1,50}$")
-
-
-def param(args: MultiDict, name: str) -> str | None:
-    """A parameter's value; an empty one counts as absent (spec: optional means optional)."""
-    value = args.get(name)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
 
 
 def check_jurisdiction(args: MultiDict) -> None:
@@ -84,20 +73,53 @@ def category(code: str | None, status: int = 404) -> Category:
 
 # ---------- requests: the public record ----------
 
-def _latest_note(report: Report) -> str | None:
-    notes = [e.note for e in disclosure.public_events(report) if e.note]
-    return notes[-1] if notes else None
+class _Batch:
+    """What the records of many reports need, read in a fixed number of queries (never one per report)."""
+
+    def __init__(self, rows: list[Report], extensions: bool):
+        ids = [r.id for r in rows]
+        self.submissions = {s.report_id: s for s in db.session.scalars(
+            select(Open311Submission).where(Open311Submission.report_id.in_(ids)))} if ids else {}
+        self.photos: dict[int, list[Attachment]] = defaultdict(list)
+        self.events: dict[int, list[ReportEvent]] = defaultdict(list)
+        self.supporters: dict[int, int] = {}
+        if not ids:
+            return
+        for attachment in db.session.scalars(select(Attachment).where(Attachment.report_id.in_(ids),
+                                                                      Attachment.redacted.is_(False))
+                                             .order_by(Attachment.id)):
+            self.photos[attachment.report_id].append(attachment)
+        for event in db.session.scalars(select(ReportEvent).where(ReportEvent.report_id.in_(ids),
+                                                                  ReportEvent.public.is_(True))
+                                        .order_by(ReportEvent.id)):
+            self.events[event.report_id].append(event)
+        if extensions:
+            self.supporters = dict(db.session.execute(
+                select(Supporter.report_id, func.count()).where(Supporter.report_id.in_(ids))
+                .group_by(Supporter.report_id)).all())
 
 
-def request_view(report: Report, lang: str, extensions: bool = False) -> dict[str, Any]:
+def _loaded(query) -> list[Report]:
+    return list(db.session.scalars(query.options(joinedload(Report.category), joinedload(Report.department))))
+
+
+def request_views(rows: list[Report], lang: str, extensions: bool = False) -> list[dict[str, Any]]:
+    batch = _Batch(rows, extensions)
+    return [_request_view(report, batch, lang, extensions) for report in rows]
+
+
+def _request_view(report: Report, batch: _Batch, lang: str, extensions: bool) -> dict[str, Any]:
     lat, long = disclosure.public_location(report)
-    submission = db.session.scalar(select(Open311Submission).where(Open311Submission.report_id == report.id))
-    photos = public_view.photo_links(report)
+    submission = batch.submissions.get(report.id)
+    photos = [{"url": public_view.media_url(a.path), "thumbnail_url": public_view.media_url(a.thumbnail_path)}
+              for a in batch.photos[report.id]]
     media = photos[0]["url"] if photos else (submission.media_url if submission else None)
+    events = batch.events[report.id]
+    notes = [e.note for e in events if e.note]
     record = {
         "service_request_id": str(report.id),
         "status": report.status.open311,
-        "status_notes": _latest_note(report),
+        "status_notes": notes[-1] if notes else None,
         "service_name": report.category.name(lang),
         "service_code": report.category.code,
         "description": report.description,
@@ -106,7 +128,7 @@ def request_view(report: Report, lang: str, extensions: bool = False) -> dict[st
         "requested_datetime": report.created_at,
         "updated_datetime": report.updated_at,
         "expected_datetime": report.due_at if report.status in OPEN311_OPEN else None,
-        "address": None if report.category.sensitive else report.address,
+        "address": disclosure.public_address(report),
         "address_id": None,
         "zipcode": None,
         "lat": lat,
@@ -116,12 +138,12 @@ def request_view(report: Report, lang: str, extensions: bool = False) -> dict[st
     if extensions:
         record["extended_attributes"] = {
             "detailed_status": report.status.value, "reference": public_view.reference(report),
-            "public_url": public_view.public_url(report), "supporters": supporter_count(report),
+            "public_url": public_view.public_url(report), "supporters": batch.supporters.get(report.id, 0),
             "verified": report.verified, "channel": report.channel,
             "duplicate_of": str(report.duplicate_of_id) if report.duplicate_of_id else None,
             "photos": [p["url"] for p in photos],
         }
-        record["notes"] = [note_view(e) for e in disclosure.public_events(report)]
+        record["notes"] = [note_view(e) for e in events]
     return record
 
 
@@ -132,81 +154,37 @@ def note_view(event: ReportEvent) -> dict[str, Any]:
             "summary": event.to_status.value if event.to_status else event.kind.value, "description": event.note or ""}
 
 
-def visible(report_id: str) -> Report:
-    if not report_id.isdigit() or len(report_id) > 12:
-        raise Open311Error(404, f"service_request_id {report_id[:40]!r} not found")
-    report = db.session.get(Report, int(report_id))
-    if report is None or not disclosure.is_public(report):
-        raise Open311Error(404, f"service_request_id {report_id} not found")
-    return report
+def visible(raw_id: str) -> Report:
+    """The request the public may see; the spec's 404 for anything else, a malformed id included."""
+    number = request_id(raw_id)
+    report = _loaded(select(Report).where(Report.id == number)) if number is not None else []
+    if not report or not disclosure.is_public(report[0]):
+        raise Open311Error(404, f"service_request_id {raw_id[:40]!r} not found")
+    return report[0]
 
 
 # ---------- GET requests: filters ----------
 
-def _list(args: MultiDict, name: str) -> list[str]:
-    """A comma-delimited list; also accepts the parameter repeated."""
-    values = []
-    for raw in args.getlist(name):
-        values += [v.strip() for v in raw.split(",") if v.strip()]
-    return values
-
-
-def parse_datetime(value: str | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+") if "T" in value else value)
-    except ValueError:
-        raise Open311Error(400, f"{name} must be a W3C datetime such as 2026-01-01T00:00:00Z") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["CITY_TIMEZONE"]))
-    return parsed
-
-
-def date_window(args: MultiDict) -> tuple[datetime, datetime]:
-    """start/end: 90 days at most; either alone extends 90 days from it; neither = the last 90 days."""
-    start, end = parse_datetime(param(args, "start_date"), "start_date"), parse_datetime(param(args, "end_date"), "end_date")
-    if start is None and end is None:
-        end = utcnow()
-        start = end - WINDOW
-    elif start is None:
-        start = end - WINDOW
-    elif end is None:
-        end = start + WINDOW
-    if end < start:
-        raise Open311Error(400, "end_date is before start_date")
-    if end - start > WINDOW:
-        raise Open311Error(400, "start_date and end_date may not span more than 90 days")
-    return start, end
-
-
-def _int(args: MultiDict, name: str, default: int, maximum: int) -> int:
-    raw = param(args, name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise Open311Error(400, f"{name} must be a whole number from 1 to {maximum}")
-    return int(raw)
-
-
 def search(args: MultiDict) -> list[Report]:
     """GET requests: service_request_id overrides every other filter; newest first; at most 1000."""
     base = select(Report).where(Report.hidden.is_(False))
-    ids = _list(args, "service_request_id")
-    if ids:
-        if any(not i.isdigit() or len(i) > 12 for i in ids):
+    order = (Report.created_at.desc(), Report.id.desc())
+    raw_ids = as_list(args, "service_request_id")
+    if raw_ids:
+        if any(not re.fullmatch(r"[0-9]{1,20}", i) for i in raw_ids):
             raise Open311Error(400, "service_request_id must be a comma-delimited list of request ids")
-        return list(db.session.scalars(base.where(Report.id.in_([int(i) for i in ids]))
-                                       .order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_RESULTS)))
+        # A number beyond the id range names no request: it is simply not in the list.
+        ids = [n for n in (request_id(i) for i in raw_ids) if n is not None]
+        return _loaded(base.where(Report.id.in_(ids)).order_by(*order).limit(MAX_RESULTS))
     query = base
-    codes = _list(args, "service_code")
+    codes = as_list(args, "service_code")
     if codes:
         found = db.session.execute(select(Category.id, Category.code).where(Category.code.in_(codes))).all()
         unknown = set(codes) - {code for _id, code in found}
         if unknown:
             raise Open311Error(400, f"unknown service_code: {', '.join(sorted(unknown))[:200]}")
         query = query.where(Report.category_id.in_([i for i, _code in found]))
-    statuses = {s.lower() for s in _list(args, "status")}
+    statuses = {s.lower() for s in as_list(args, "status")}
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status must be open, closed or both (comma-delimited)")
     if statuses == {"open"}:
@@ -215,27 +193,9 @@ def search(args: MultiDict) -> list[Report]:
         query = query.where(Report.status.not_in(OPEN311_OPEN))
     start, end = date_window(args)
     query = query.where(Report.created_at >= start, Report.created_at <= end)
-    page = _int(args, "page", 1, 100000)
-    size = _int(args, "page_size", MAX_RESULTS, MAX_RESULTS)
-    return list(db.session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc())
-                                   .offset((page - 1) * size).limit(size)))
-
-
-def updates(args: MultiDict) -> list[dict[str, Any]]:
-    """servicerequestupdates: public history entries in the window, oldest first, at most 1000."""
-    start, end = date_window(args)
-    rows = db.session.scalars(
-        select(ReportEvent).join(Report, Report.id == ReportEvent.report_id)
-        .where(ReportEvent.public.is_(True), Report.hidden.is_(False),
-               ReportEvent.created_at >= start, ReportEvent.created_at <= end)
-        .order_by(ReportEvent.created_at, ReportEvent.id).limit(MAX_RESULTS))
-    out = []
-    for event in rows:
-        status = event.to_status or event.report.status
-        out.append({"update_id": str(event.id), "service_request_id": str(event.report_id),
-                    "status": status.open311, "detailed_status": status.value,
-                    "updated_datetime": event.created_at, "description": event.note or "", "media_url": None})
-    return out
+    page = whole_number(args, "page", 1, 100000)
+    size = whole_number(args, "page_size", MAX_RESULTS, MAX_RESULTS)
+    return _loaded(query.order_by(*order).offset((page - 1) * size).limit(size))
 
 
 # ---------- POST requests ----------
@@ -275,56 +235,59 @@ def _locate(form: MultiDict) -> tuple[Any, Any, str | None]:
     raise Open311Error(400, "address_string could not be located: send lat and long (only district names are geocoded)")
 
 
-def _requester(form: MultiDict, api_key_id: int):
+def requester(form: MultiDict, api_key_id: int):
+    """The citizen behind email / account_id / device_id, scoped to the posting key (accounts.open311_citizen)."""
     email, device, account = param(form, "email"), param(form, "device_id"), param(form, "account_id")
     if email is not None and not _EMAIL.match(email):
         raise Open311Error(400, "email is not a valid e-mail address")
     for name, value in (("device_id", device), ("account_id", account)):
         if value is not None and len(value) > 150:
             raise Open311Error(400, f"{name} is too long (at most 150 characters)")
-    # Device and account ids are the application's own: scoped by its key so two apps never collide.
-    if email:
-        identity = (Channel.OPEN311_EMAIL, email.lower())
-    elif account:
-        identity = (Channel.OPEN311_ACCOUNT, f"{api_key_id}:{account}")
-    elif device:
-        identity = (Channel.OPEN311_DEVICE, f"{api_key_id}:{device}")
-    else:
-        return None
-    first = param(form, "first_name")
-    contact = {"first_name": first, "last_name": param(form, "last_name"), "email": email,
+    contact = {"first_name": param(form, "first_name"), "last_name": param(form, "last_name"), "email": email,
                "phone": param(form, "phone")}
     # Names stay in the contact record: a display name may be shown on boards, a real name must not.
-    return accounts.contact_citizen(identity[0], identity[1], display_name="Open311", contact=contact)
+    return accounts.open311_citizen(api_key_id, email=email, account_id=account, device_id=device, contact=contact)
 
 
 def post_request(form: MultiDict) -> dict[str, Any]:
-    """POST requests: create the report at once; answers service_request_id and a token."""
+    """POST requests: the report is created at once, so the answer names it: service_request_id, no token.
+
+    (GeoReport v2: a token is for a request that gets its id later; `tokens/{token}` still
+    answers for the tokens issued before.)
+    """
     key = accounts.api_key_valid(param(form, "api_key"))
     if key is None:
         raise Open311Error(403, "api_key is missing or not valid")
     category_ = category(param(form, "service_code"), status=400)
     lat, long, address = _locate(form)
-    media_url = param(form, "media_url")
-    if media_url is not None and (not re.match(r"^https?://[^\s]+$", media_url) or len(media_url) > 500):
-        raise Open311Error(400, "media_url must be an http(s) URL of at most 500 characters")
+    media_url = check_media_url(param(form, "media_url"))
     description = form.get("description", "")
     try:
-        reporter = _requester(form, key.id)
+        reporter = requester(form, key.id)
         report = reports.submit(category=category_, lat=lat, long=long, description=description,
                                 attributes=_attributes(form, category_), reporter=reporter, channel="open311",
                                 address=address)
     except DomainError as exc:
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        raise Open311Error(400, exc.message + (f" ({details})" if details else "")) from None
-    token = secrets.token_urlsafe(16)
-    db.session.add(Open311Submission(report_id=report.id, api_key_id=key.id, token=token, media_url=media_url))
+        raise Open311Error(400, domain_message(exc)) from None
+    db.session.add(Open311Submission(report_id=report.id, api_key_id=key.id, token=secrets.token_urlsafe(16),
+                                     media_url=media_url))
     hours = category_.default_sla_hours
-    answer = {"service_request_id": str(report.id), "token": token,
+    answer = {"service_request_id": str(report.id),
               "service_notice": _("We aim to handle this within %(hours)d hours.", hours=hours)}
     if param(form, "account_id"):
         answer["account_id"] = param(form, "account_id")
     return answer
+
+
+def check_media_url(media_url: str | None) -> str | None:
+    if media_url is not None and (not re.match(r"^https?://[^\s]+$", media_url) or len(media_url) > 500):
+        raise Open311Error(400, "media_url must be an http(s) URL of at most 500 characters")
+    return media_url
+
+
+def domain_message(exc: DomainError) -> str:
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    return exc.message + (f" ({details})" if details else "")
 
 
 def token_lookup(token: str) -> dict[str, Any]:

@@ -1,15 +1,19 @@
 """The /open311 routes: discovery and GeoReport v2 under /open311/v2, each in .json and .xml."""
 from __future__ import annotations
 
+import logging
+
 import flask_babel
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request, request_finished
 from flask_limiter.util import get_remote_address
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backend.api.catalogue import language
 from backend.api.limits import limiter
 from backend.city import service as city
-from backend.open311 import service
+from backend.extensions import db
+from backend.open311 import service, updates
+from backend.open311.params import param
 from backend.open311.formats import FORMATS, Open311Error, error, respond
 from backend.text_input import bad_text_field
 
@@ -17,7 +21,10 @@ bp = Blueprint("open311", __name__, url_prefix="/open311")
 bp.before_request(flask_babel.refresh)
 limiter.limit(lambda: current_app.config["OPEN311_RATE_LIMIT"], key_func=get_remote_address, scope="open311")(bp)
 SPEC = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-25T00:00:00Z"
+CHANGESET = "2026-12-04T00:00:00Z"
+log = logging.getLogger(__name__)
+# Only these answers tell a client when to come back (RFC 9110); the rate limiter would add it to all.
+RETRY_AFTER_STATUSES = (429, 503)
 
 
 def _format(fmt: str) -> str:
@@ -35,22 +42,33 @@ def _refuse_bad_text() -> None:
 
 @bp.errorhandler(Open311Error)
 def _open311_error(exc: Open311Error):
+    db.session.rollback()  # a refused request leaves nothing behind (e.g. a citizen made for it)
     return error(_requested_format(), exc.status, exc.description)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     status = exc.code or 500
-    headers = {}
-    if status == 429:
-        description = "too many requests; retry later"
-    elif status == 404:
-        description = "not found"
-    elif status == 405:
-        description = "method not allowed"
-    else:
-        status, description = 400, exc.description or "bad request"
-    return error(_requested_format(), status, description, headers)
+    if isinstance(exc, InternalServerError):
+        # Flask hands an unhandled exception over as a 500: it is ours, so say so (and log it).
+        db.session.rollback()
+        log.error("Open311 %s %s failed", request.method, request.path, exc_info=exc.original_exception or exc)
+        return error(_requested_format(), 500, "internal server error")
+    descriptions = {429: "too many requests; retry later", 404: "not found", 405: "method not allowed",
+                    413: "request too large", 503: "service unavailable; retry later"}
+    if status not in descriptions:
+        status = 400
+    return error(_requested_format(), status, descriptions.get(status) or exc.description or "bad request")
+
+
+def _retry_after_only_when_meant(_sender: Flask, response: Response, **_extra) -> None:
+    if request.blueprint == bp.name and response.status_code not in RETRY_AFTER_STATUSES:
+        response.headers.pop("Retry-After", None)
+
+
+def connect_signals(app: Flask) -> None:
+    # After every after_request hook, the rate limiter's included (it runs last and sets the header).
+    request_finished.connect(_retry_after_only_when_meant, app)
 
 
 def _requested_format() -> str:
@@ -93,7 +111,7 @@ def post_request(fmt: str):
 
 
 def _extensions() -> bool:
-    return (service.param(request.args, "extensions") or "").lower() == "true"
+    return (param(request.args, "extensions") or "").lower() == "true"
 
 
 @bp.get("/v2/requests.<fmt>")
@@ -101,7 +119,7 @@ def get_requests(fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
     lang, ext = language(), _extensions()
-    return respond(fmt, "service_requests", [service.request_view(r, lang, ext) for r in service.search(request.args)])
+    return respond(fmt, "service_requests", service.request_views(service.search(request.args), lang, ext))
 
 
 @bp.get("/v2/requests/<request_id>.<fmt>")
@@ -109,7 +127,7 @@ def get_request(request_id: str, fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
     report = service.visible(request_id)
-    return respond(fmt, "service_requests", [service.request_view(report, language(), _extensions())])
+    return respond(fmt, "service_requests", service.request_views([report], language(), _extensions()))
 
 
 @bp.get("/v2/tokens/<token>.<fmt>")
@@ -123,7 +141,17 @@ def token(token: str, fmt: str):
 def request_updates(fmt: str):
     fmt = _format(fmt)
     service.check_jurisdiction(request.args)
-    return respond(fmt, "service_request_updates", service.updates(request.args))
+    return respond(fmt, "service_request_updates", updates.feed(request.args))
+
+
+@bp.post("/v2/servicerequestupdates.<fmt>")
+def post_request_update(fmt: str):
+    """mySociety's extension: FixMyStreet sends its citizens' updates here."""
+    fmt = _format(fmt)
+    service.check_jurisdiction(request.form)
+    answer = updates.post_update(request.form)
+    # The same answer every time for the same update_id, so a retry after a lost answer is harmless.
+    return respond(fmt, "service_request_updates", [answer], status=201)
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from backend.reports.models import EventKind, ReportStatus as S
+from backend.reports.models import ReportStatus as S
 
 STATUS = {
     S.SUBMITTED: _l("Submitted"), S.OPEN: _l("Open"), S.ACKNOWLEDGED: _l("Acknowledged"),
@@ -11,14 +11,7 @@ STATUS = {
     S.REJECTED: _l("Rejected"), S.DUPLICATE: _l("Duplicate"),
 }
 
-# What a status event reads like on the timeline.
-BECAME = {
-    S.OPEN: _l("Opened"), S.ACKNOWLEDGED: _l("Acknowledged by the department"),
-    S.IN_PROGRESS: _l("Work in progress"), S.RESOLVED: _l("Marked as fixed"), S.CLOSED: _l("Closed"),
-    S.REJECTED: _l("Rejected"), S.DUPLICATE: _l("Marked as a duplicate"),
-}
-REOPENED = _l("Reopened: citizens say it is not fixed")
-EVENT = {EventKind.SUBMITTED: _l("Reported"), EventKind.ROUTED: _l("Sent to %(department)s"), EventKind.NOTE: _l("Note")}
+# What an event reads like on the timeline: backend.disclosure.public_view.event_title.
 
 STATUS_COLOURS = {
     S.SUBMITTED: "#6b7280", S.OPEN: "#dc2626", S.ACKNOWLEDGED: "#ea580c", S.IN_PROGRESS: "#d97706",

@@ -1,13 +1,13 @@
 """Open data: the documentation page, the streamed exports and the dashboard's tables as CSV."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from flask import Response, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, lazy_gettext as _l
 
+from backend.csv_cells import SafeWriter
 from backend.errors import DomainError
 from backend.public import bp, figures_cache
 from backend.public.map_api import json_error
@@ -60,7 +60,7 @@ STATS_COLUMNS = ["key", "name", "received", "median_ack_hours", "median_resolve_
 
 def _csv(header: list[str], rows: list[list[Any]], filename: str) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = Response(buffer.getvalue(), mimetype="text/csv")

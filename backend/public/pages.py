@@ -15,12 +15,13 @@ from backend.errors import NotFound
 from backend.extensions import db
 from backend.i18n import language_switch
 from backend.public import bp, charts, figures_cache
-from backend.public.labels import BECAME, EVENT, REOPENED, STATUS, STATUS_COLOURS
+from backend.public.labels import STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
 from backend.disclosure import public_view, statistics
-from backend.disclosure.projection import is_public, public_address, public_events, public_location
-from backend.reports.models import EventKind, Report, ReportStatus, Supporter
+from backend.disclosure.projection import is_public, public_address, public_location
+from backend.reports.models import Report, ReportStatus, Supporter
+from backend.updates.models import ReportUpdate
 
 def language() -> str:
     return str(get_locale())
@@ -57,18 +58,16 @@ def switch_language(code: str) -> Any:
 def _timeline(report: Report) -> list[dict[str, Any]]:
     departments = {d.id: d.name(language()) for d in db.session.scalars(select(Department))}
     items = []
-    for event in public_events(report):
-        if event.kind == EventKind.ROUTED:
-            title = EVENT[EventKind.ROUTED] % {"department": departments.get(event.department_id, "")}
-        elif event.kind == EventKind.STATUS and event.from_status == ReportStatus.RESOLVED \
-                and event.to_status == ReportStatus.IN_PROGRESS:
-            title = REOPENED
-        elif event.kind == EventKind.STATUS and event.to_status:
-            title = BECAME.get(event.to_status, STATUS[event.to_status])
-        else:
-            title = EVENT.get(event.kind, EVENT[EventKind.NOTE])
-        items.append({"when": local_time(event.created_at), "title": title, "note": event.note,
-                      "status": event.to_status.value if event.to_status else None})
+    for entry in public_view.timeline(report):
+        if isinstance(entry, ReportUpdate):
+            items.append({"when": local_time(entry.created_at), "title": str(public_view.CITIZEN_UPDATE),
+                          "note": entry.text, "status": None, "photo": public_view.update_photo(entry),
+                          "media_url": entry.media_url, "citizen": True})
+            continue
+        title = public_view.event_title(entry.kind, entry.from_status, entry.to_status,
+                                        departments.get(entry.department_id))
+        items.append({"when": local_time(entry.created_at), "title": title, "note": entry.note,
+                      "status": entry.to_status.value if entry.to_status else None})
     return items
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event, or_, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
@@ -102,8 +102,10 @@ def media_dir() -> Path:
     return Path(current_app.config["MEDIA_DIR"])
 
 
-def attach(report: Report, photos: list[Photo]) -> list[Attachment]:
+def attach(report: Report | None, photos: list[Photo]) -> list[Attachment]:
     """Write the photos under unguessable names and add their rows to the session.
+
+    Without a report the rows belong to nobody's photo list (a citizen's update holds its own).
 
     The files are removed again if the transaction rolls back.
     """
@@ -116,7 +118,7 @@ def attach(report: Report, photos: list[Photo]) -> list[Attachment]:
         for relative, data in ((path, photo.image), (thumb, photo.thumbnail)):
             (media_dir() / relative).write_bytes(data)
             db.session.info.setdefault(_NEW_FILES_KEY, []).append(str(media_dir() / relative))
-        row = Attachment(report_id=report.id, path=path, thumbnail_path=thumb, content_type="image/jpeg",
+        row = Attachment(report_id=report.id if report else None, path=path, thumbnail_path=thumb, content_type="image/jpeg",
                          width=photo.width, height=photo.height)
         db.session.add(row)
         rows.append(row)
@@ -137,18 +139,6 @@ def _remove_files(session: Session, previous_transaction) -> None:
         return
     for name in session.info.pop(_NEW_FILES_KEY, []):
         Path(name).unlink(missing_ok=True)
-
-
-def visible_attachment(relative_path: str) -> Attachment | None:
-    """The attachment a media path belongs to, if the public may see it."""
-    row = db.session.scalar(select(Attachment).where(or_(Attachment.path == relative_path,
-                                                         Attachment.thumbnail_path == relative_path)))
-    if row is None or row.redacted or row.report_id is None:
-        return None
-    report = db.session.get(Report, row.report_id)
-    if report is None or report.hidden:
-        return None
-    return row
 
 
 def public_attachments(report: Report) -> list[Attachment]:

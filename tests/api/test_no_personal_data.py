@@ -5,11 +5,13 @@ import re
 from datetime import timedelta
 
 from PIL import Image
+from sqlalchemy import select
 
 from backend.accounts.models import StaffRole
 from backend.accounts.service import create_staff
 from backend.clock import utcnow
 from backend.extensions import db
+from backend.open311.models import Open311Submission
 from backend.reports import service as reports
 from backend.reports.models import ActorType, ReportStatus
 from tests import factories as f
@@ -56,6 +58,14 @@ def test_no_public_response_carries_personal_data(client, app, city, run_jobs):
         "address_string": "Room 1203, 8 Private Lane", "description": "Loud music every night",
         "email": "zhou.private@example.org", "phone": "+86 139 1234 5678", "first_name": "Privfirst",
         "last_name": "Privlast", "device_id": "device-XYZ-secret", "account_id": "acct-secret-77"}).json[0]
+    # The same person's update from FixMyStreet, with every contact field.
+    posted = client.post("/open311/v2/servicerequestupdates.json", data={
+        "api_key": key, "service_request_id": str(created["id"]), "update_id": "fms-1",
+        "updated_datetime": utcnow().isoformat(), "status": "OPEN", "description": "Still loud",
+        "email": "zhou.private@example.org", "phone": "+86 139 1234 5678", "first_name": "Privfirst",
+        "last_name": "Privlast"})
+    assert posted.status_code == 201
+    token = db.session.scalar(select(Open311Submission.token))
     # A supporter, and staff acting on the report.
     helper = f.api_token(f.citizen("Secretname Zhou"))
     client.post(f"/api/v1/reports/{created['id']}/support", headers={"Authorization": f"Bearer {helper}"})
@@ -78,7 +88,7 @@ def test_no_public_response_carries_personal_data(client, app, city, run_jobs):
     for fmt in ("json", "xml"):
         urls += [f"/open311/v2/requests.{fmt}", f"/open311/v2/requests.{fmt}?extensions=true",
                  f"/open311/v2/requests/{rid}.{fmt}?extensions=true", f"/open311/v2/requests/{oid}.{fmt}?extensions=true",
-                 f"/open311/v2/servicerequestupdates.{fmt}?start_date={start}", f"/open311/v2/tokens/{o311['token']}.{fmt}",
+                 f"/open311/v2/servicerequestupdates.{fmt}?start_date={start}", f"/open311/v2/tokens/{token}.{fmt}",
                  f"/open311/v2/services.{fmt}", f"/open311/discovery.{fmt}"]
     report = client.get(f"/api/v1/reports/{rid}").json
     urls += [p[k].replace(app.config["PUBLIC_BASE_URL"], "") for p in report["photos"] for k in ("url", "thumbnail_url")]
@@ -100,4 +110,5 @@ def test_no_public_response_carries_personal_data(client, app, city, run_jobs):
         scanned += 1
     assert scanned == len(urls) > 20
     # What the public sees of a history stops at public events.
-    assert [h["status"] for h in report["history"]] == ["submitted", "open", "in_progress"]
+    assert [h["status"] for h in report["history"] if h["kind"] != "citizen_update"] == ["submitted", "open", "in_progress"]
+    assert [h["note"] for h in report["history"] if h["kind"] == "citizen_update"] == ["Still loud"]

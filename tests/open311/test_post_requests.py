@@ -19,7 +19,7 @@ def count() -> int:
     return db.session.scalar(select(func.count()).select_from(Report))
 
 
-def test_post_creates_a_request_and_the_token_finds_it(client, key, run_jobs):
+def test_post_creates_a_request_and_answers_its_id_without_a_token(client, key, run_jobs):
     response = client.post(f"{BASE}/requests.json", data=form(key, email="ann@example.org", first_name="Ann",
                                                              last_name="Lee", phone="+86 21 5555 0000",
                                                              device_id="dev-1", account_id="acc-9"))
@@ -27,7 +27,8 @@ def test_post_creates_a_request_and_the_token_finds_it(client, key, run_jobs):
     body = as_json(response)
     assert len(body) == 1
     created = body[0]
-    assert created["service_request_id"].isdigit() and created["token"]
+    # Created at once: the spec's service_request_id, and no token beside it.
+    assert created["service_request_id"].isdigit() and "token" not in created
     assert created["account_id"] == "acc-9" and created["service_notice"]
     report = db.session.get(Report, int(created["service_request_id"]))
     assert report.channel == "open311" and report.attributes == {"size": "large"}
@@ -37,13 +38,25 @@ def test_post_creates_a_request_and_the_token_finds_it(client, key, run_jobs):
     identity = db.session.scalar(select(ChannelIdentity).where(ChannelIdentity.citizen_id == report.reporter_id))
     assert identity.channel == Channel.OPEN311_EMAIL
     assert report.reporter.display_name == "Open311"  # the real name stays in the contact record
-    token = as_json(client.get(f"{BASE}/tokens/{created['token']}.json"))
-    assert token == [{"service_request_id": created["service_request_id"], "token": created["token"]}]
-    root = as_xml(client.get(f"{BASE}/tokens/{created['token']}.xml"))
+    before = as_json(client.get(f"{BASE}/requests/{created['service_request_id']}.json",
+                                headers={"Accept-Language": "en"}))[0]
+    assert before["agency_responsible"] is None  # not routed yet
+    run_jobs()
+    after = as_json(client.get(f"{BASE}/requests/{created['service_request_id']}.json",
+                               headers={"Accept-Language": "en"}))[0]
+    assert after["agency_responsible"] == "City Roads Bureau"
+
+
+def test_tokens_issued_before_still_answer(client, key):
+    from backend.open311.models import Open311Submission
+
+    created = as_json(client.post(f"{BASE}/requests.json", data=form(key)))[0]
+    token = db.session.scalar(select(Open311Submission.token))
+    assert as_json(client.get(f"{BASE}/tokens/{token}.json")) == \
+        [{"service_request_id": created["service_request_id"], "token": token}]
+    root = as_xml(client.get(f"{BASE}/tokens/{token}.xml"))
     assert root.tag == "service_requests"
     assert root.findtext("request/service_request_id") == created["service_request_id"]
-    run_jobs()
-    assert as_json(client.get(f"{BASE}/requests/{created['service_request_id']}.json"))[0]["agency_responsible"]
 
 
 def test_the_same_email_is_the_same_citizen(client, key):
@@ -58,7 +71,7 @@ def test_post_in_xml(client, key):
     root = as_xml(response)
     assert root.tag == "service_requests"
     assert root.findtext("request/service_request_id").isdigit()
-    assert root.find("request/token").text
+    assert root.find("request/token") is None
 
 
 def test_multi_value_attributes(client, key):
