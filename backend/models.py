@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema, and every service
 whose signal receivers must be connected wherever models are loaded."""
 from backend.accounts.models import ApiKey, ApiToken, ChannelIdentity, Citizen, CitizenContact, StaffUser  # noqa: F401
+from backend.alerts.models import AlertMessage, AlertSubscription  # noqa: F401
 from backend.audit.models import AuditEntry  # noqa: F401
 from backend.city.area_history import AreaRevision  # noqa: F401
 from backend.city.models import Area, Category, Department, District, category_departments  # noqa: F401
@@ -9,6 +10,7 @@ from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, Point
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, IdempotencyKey, Report, ReportEvent, Supporter  # noqa: F401
+from backend.reports.following_models import Follower  # noqa: F401
 from backend.reports.map_grid_models import MapGridCell, MapGridChange  # noqa: F401
 from backend.reports.triage_models import ResponseTemplate, SlaEscalation  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
@@ -16,3 +18,5 @@ from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # no
 from backend.feedback import service as _feedback_service  # noqa: F401,E402,I001
 from backend.incentives import service as _incentives_service  # noqa: F401,E402
 from backend.tasks import service as _tasks_service  # noqa: F401,E402
+from backend.alerts import service as _alerts_service  # noqa: F401,E402
+from backend.reports import following as _following  # noqa: F401,E402
