@@ -17,6 +17,7 @@ from backend.city import service as city
 from backend.city.models import District
 from backend.extensions import db
 from backend.i18n import LANGUAGES
+from backend.public.labels import STATUS, STATUS_COLOURS
 from backend.reports.addresses import nearest_public_address
 from backend.reports.support import check_point
 
@@ -32,6 +33,12 @@ class BoundsOut(Schema):
     max_long = fields.Float()
 
 
+class StatusOut(Schema):
+    code = fields.String()
+    label = fields.String()
+    colour = fields.String(metadata={"description": "The colour the maps draw it in"})
+
+
 class CityOut(Schema):
     name = fields.String()
     timezone = fields.String()
@@ -40,6 +47,7 @@ class CityOut(Schema):
     tile_url = fields.String(metadata={"description": "Basemap tile template; empty: draw no tiles"})
     tile_attribution = fields.String()
     telegram_bot_url = fields.String(allow_none=True, metadata={"description": "t.me link of the bot, when known"})
+    statuses = fields.List(fields.Nested(StatusOut), metadata={"description": "Report statuses, in lifecycle order"})
 
 
 class DistrictMapOut(Schema):
@@ -82,7 +90,8 @@ def city_info():
             "bounds": {"min_lat": bounds.min_lat, "min_long": bounds.min_long, "max_lat": bounds.max_lat,
                        "max_long": bounds.max_long} if bounds else None,
             "tile_url": current_app.config["MAP_TILE_URL"], "tile_attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
-            "telegram_bot_url": f"https://t.me/{bot}" if bot else None}
+            "telegram_bot_url": f"https://t.me/{bot}" if bot else None,
+            "statuses": [{"code": s.value, "label": str(label), "colour": STATUS_COLOURS[s]} for s, label in STATUS.items()]}
 
 
 @blp.get("/districts")
