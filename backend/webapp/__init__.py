@@ -93,7 +93,7 @@ def manifest() -> Any:
     city = current_app.config["CITY_NAME"]
     body = {
         "name": _("CrowdGov %(city)s: report a problem", city=city),
-        "short_name": "CrowdGov",
+        "short_name": _("CrowdGov"),
         "description": _("Report problems in public space, follow them until they are fixed, and help check them."),
         "lang": "zh-Hans" if lang.startswith("zh") else "en",
         "start_url": "/app/", "scope": "/app/", "display": "standalone", "orientation": "portrait",
@@ -116,4 +116,7 @@ def translations(language: str) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    from backend.webapp.links import template_helpers
+
     app.register_blueprint(bp)
+    app.context_processor(template_helpers)

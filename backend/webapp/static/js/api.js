@@ -37,7 +37,7 @@ export function ensureToken() {
   const token = localStorage.getItem(TOKEN);
   if (token) return Promise.resolve(token);
   if (!registering) {
-    const name = `${t('Neighbour')} ${Math.floor(1000 + Math.random() * 9000)}`;
+    const name = t('Neighbour %(n)s', { n: Math.floor(1000 + Math.random() * 9000) });
     registering = call('POST', '/citizens', { json: { display_name: name, language: language() }, auth: false })
       .then((answer) => {
         localStorage.setItem(TOKEN, answer.body.token);

@@ -22,7 +22,7 @@ export async function detailView(container, { app, match }) {
   const mapEl = h('div', { class: 'small-map', id: 'report-map' });
   const colour = (app.city.statuses.find((s) => s.code === report.status) || {}).colour || '#1d4ed8';
   mount(container,
-    h('p', { class: 'muted' }, [h('a', { href: '#/mine' }, `← ${t('My reports')}`)]),
+    h('p', { class: 'muted' }, [h('a', { href: '#/mine' }, '← ' + t('My reports'))]),
     h('h1', { class: 'view-title' }, `${report.reference} · ${report.category_name}`),
     h('p', {}, [statusPill(report.status), report.verified ? h('span', { class: 'badge ok' }, t('Verified by citizens')) : null,
       h('span', { class: 'badge' }, t('%(n)s supporters', { n: report.supporters }))]),

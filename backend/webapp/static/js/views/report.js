@@ -48,7 +48,7 @@ export async function reportView(container, { app, params }) {
   mount(container, h('h1', { class: 'view-title' }, t('Report a problem')), steps, body);
 
   function drawSteps() {
-    const labels = { place: t('Where'), category: t('What'), details: t('Details') };
+    const labels = { place: t('Place'), category: t('Category'), details: t('Details') };
     mount(steps, ...STEPS.map((s, i) => h('li', { class: s === draft.step ? 'current' : STEPS.indexOf(draft.step) > i ? 'done' : '' },
       [h('span', { class: 'num' }, String(i + 1)), labels[s]])));
   }
@@ -81,7 +81,7 @@ export async function reportView(container, { app, params }) {
     }
     const w = draft.where;
     label.replaceChildren(h('strong', {}, w ? w.label : `${draft.lat.toFixed(5)}, ${draft.long.toFixed(5)}`));
-    if (w && w.offline) label.append(h('span', { class: 'muted' }, ` · ${t('offline: the address is looked up when the report is sent')}`));
+    if (w && w.offline) label.append(h('span', { class: 'muted' }, ' · ' + t('offline: the address is looked up when the report is sent')));
     const outside = w && w.inside_service_area === false;
     if (outside) label.append(h('p', { class: 'notice warn' }, t('This place is outside the area the city serves. Choose a place inside the city.')));
     if (next) next.disabled = outside;
@@ -331,7 +331,7 @@ export async function reportView(container, { app, params }) {
 
   function drawStepsDone() {
     mount(steps, ...STEPS.map((s, i) => h('li', { class: 'done' }, [h('span', { class: 'num' }, String(i + 1)),
-      { place: t('Where'), category: t('What'), details: t('Details') }[s]])));
+      { place: t('Place'), category: t('Category'), details: t('Details') }[s]])));
   }
 
   async function render() {

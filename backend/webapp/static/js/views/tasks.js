@@ -10,7 +10,7 @@ function taskCard(task, actions) {
   return h('article', { class: 'card task', dataset: { id: task.id, kind: task.kind } }, [
     h('p', { class: 'muted small' }, [task.kind === 'confirm_fix' ? t('Confirm a fix') : task.kind === 'verify_report'
       ? t('Check a report') : t('Campaign task'), task.distance_m !== null ? ` · ${metres(task.distance_m)}` : '',
-      ` · ${t('%(n)s points', { n: task.reward })}`]),
+      ' · ' + t('%(n)s points', { n: task.reward })]),
     h('h2', {}, task.question),
     report ? h('p', {}, [h('strong', {}, `${report.reference} · ${report.category_name}`), ' ', statusPill(report.status)]) : null,
     report && report.description ? h('p', { class: 'small' }, report.description) : null,
