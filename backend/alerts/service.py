@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Point
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -197,8 +197,15 @@ def public_base() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
+class _ClockSigner(TimestampSigner):
+    """Link ages by the one clock (tests move it), not the machine's."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
 def _confirm_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="crowdgov-alert-confirm")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="crowdgov-alert-confirm", signer=_ClockSigner)
 
 
 def _unsubscribe_signer() -> URLSafeSerializer:
