@@ -214,11 +214,13 @@ def _unsubscribe_signer() -> URLSafeSerializer:
 
 def confirm_url(subscription: AlertSubscription) -> str:
     token = _confirm_signer().dumps({"s": subscription.id, "a": subscription.email})
-    return f"{public_base()}/alerts/confirm/{token}"
+    # The page opens in the follower's language whatever the browser says.
+    return f"{public_base()}/alerts/confirm/{token}?lang={subscription.language}"
 
 
 def unsubscribe_url(subscription: AlertSubscription) -> str:
-    return f"{public_base()}/alerts/unsubscribe/{_unsubscribe_signer().dumps({'s': subscription.id})}"
+    token = _unsubscribe_signer().dumps({"s": subscription.id})
+    return f"{public_base()}/alerts/unsubscribe/{token}?lang={subscription.language}"
 
 
 def subscription_for_confirm_token(token: str) -> AlertSubscription:

@@ -32,3 +32,10 @@ def token_for(name: str = "Follower") -> tuple:
 
 def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def tampered(path: str) -> str:
+    """The same link with its signed token altered (the query string left as it was)."""
+    token_path, _sep, query = path.partition("?")
+    last = token_path[-1]
+    return token_path[:-1] + ("A" if last != "A" else "B") + (f"?{query}" if query else "")

@@ -3,13 +3,14 @@
 import { get } from './api.js';
 import * as i18n from './i18n.js';
 import { t } from './i18n.js';
+import { districts } from './map.js';
 import * as outbox from './outbox.js';
 import { h, mount, setStatuses, toast } from './ui.js';
 import { accountView } from './views/account.js';
 import { alertsView } from './views/alerts.js';
 import { detailView } from './views/detail.js';
 import { mineView } from './views/mine.js';
-import { reportView } from './views/report.js';
+import { loadCategories, reportView } from './views/report.js';
 import { tasksView } from './views/tasks.js';
 import { updatesView } from './views/updates.js';
 
@@ -103,6 +104,8 @@ async function start() {
     navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {});
   }
   await route();
+  // What writing a report needs, kept on the phone for the times without a connection.
+  await Promise.all([loadCategories(), districts()]);
   document.body.dataset.ready = 'true';
 }
 

@@ -15,8 +15,9 @@ export async function waiting() {
   return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-export async function add(fields, photos) {
-  const item = { key: crypto.randomUUID(), fields, photos, createdAt: new Date().toISOString(), state: 'waiting',
+// `label` is for the phone's own lists (the category's name); only `fields` and `photos` are sent.
+export async function add(fields, photos, label = {}) {
+  const item = { key: crypto.randomUUID(), fields, photos, label, createdAt: new Date().toISOString(), state: 'waiting',
                  error: null, attempts: 0 };
   await store.put('outbox', item);
   emit('outbox:changed');

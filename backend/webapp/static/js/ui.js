@@ -9,7 +9,9 @@ export function h(tag, attrs = {}, children = []) {
     if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
     else if (name === 'class') el.className = value;
     else if (name === 'dataset') Object.assign(el.dataset, value);
-    else if (name === 'style' && typeof value === 'object') Object.assign(el.style, value);
+    else if (name === 'style' && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) el.style.setProperty(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v);
+    }
     else if (value === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(value));
   }
@@ -69,4 +71,22 @@ export function loading() {
 
 export function section(title, children, attrs = {}) {
   return h('section', { class: 'card', ...attrs }, [title ? h('h2', {}, title) : null, ...children]);
+}
+
+// Small drawn icons (emoji need fonts a phone may not have).
+const ICONS = {
+  check: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z',
+  clock: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z',
+};
+export function icon(name, cls = 'big-icon') {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', cls);
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', ICONS[name]);
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
 }

@@ -28,7 +28,7 @@ function waitingRow(item, redraw) {
     }
   } }, t('Delete')));
   return h('li', { class: `waiting ${item.state}`, dataset: { key: item.key } }, [
-    h('p', {}, [h('strong', {}, f.category), ' · ', when(item.createdAt)]),
+    h('p', {}, [h('strong', {}, (item.label && item.label.categoryName) || f.category), ' · ', when(item.createdAt)]),
     f.description ? h('p', { class: 'small' }, f.description.slice(0, 140)) : null,
     item.state === 'refused'
       ? errorBox(item.error)

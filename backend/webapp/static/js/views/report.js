@@ -8,7 +8,7 @@ import * as outbox from '../outbox.js';
 import { MAX_PHOTOS, shrink } from '../photos.js';
 import { placePicker } from '../map.js';
 import * as store from '../store.js';
-import { errorBox, h, loading, metres, mount, statusPill } from '../ui.js';
+import { errorBox, h, icon, loading, metres, mount, statusPill } from '../ui.js';
 import { attributeQuestions, attributeValues, missingRequired } from './questions.js';
 
 const DRAFT = 'current';
@@ -19,7 +19,8 @@ function emptyDraft() {
            description: '', photos: [], startedAt: new Date().toISOString() };
 }
 
-async function loadCategories() {
+// Fetched when the app starts (main.js), so a report can be written without a connection.
+export async function loadCategories() {
   try {
     const list = await get('/categories', null, { auth: false });
     localStorage.setItem('crowdgov.categories', JSON.stringify(list));
@@ -145,6 +146,7 @@ export async function reportView(container, { app, params }) {
     const options = offered.map((c) => h('label', { class: `option${draft.category === c.code ? ' chosen' : ''}` }, [
       h('input', { type: 'radio', name: 'category', value: c.code, checked: draft.category === c.code, onchange: (e) => {
         draft.category = c.code;
+        draft.categoryName = c.name;
         draft.attributes = {};
         draft.department = handled ? handled[c.code] : null;
         save();
@@ -279,7 +281,7 @@ export async function reportView(container, { app, params }) {
     const fields = { category: draft.category, lat: draft.lat, long: draft.long, description: draft.description || '',
                      attributes: draft.attributes || {} };
     const department = draft.department;
-    const item = await outbox.add(fields, draft.photos || []);
+    const item = await outbox.add(fields, draft.photos || [], { categoryName: draft.categoryName || draft.category });
     try {
       const answer = await outbox.send(item);
       await store.remove('draft', DRAFT);
@@ -301,7 +303,7 @@ export async function reportView(container, { app, params }) {
   function confirmation(answer, department) {
     drawStepsDone();
     mount(body, h('div', { class: 'card confirmation', id: 'confirmation' }, [
-      h('p', { class: 'big-check', 'aria-hidden': 'true' }, '✓'),
+      h('p', { class: 'big-check' }, icon('check')),
       h('h2', {}, t('Report received')),
       h('p', { class: 'reference' }, answer.reference),
       h('h3', {}, t('What happens next')),
@@ -320,7 +322,7 @@ export async function reportView(container, { app, params }) {
   function queued() {
     drawStepsDone();
     mount(body, h('div', { class: 'card confirmation queued', id: 'queued' }, [
-      h('p', { class: 'big-check', 'aria-hidden': 'true' }, '⏳'),
+      h('p', { class: 'big-check waiting-icon' }, icon('clock')),
       h('h2', {}, t('Saved on this phone')),
       h('p', {}, t('There is no connection right now. Your report is kept on this phone and sent by itself as soon as the connection returns; it will never be sent twice.')),
       h('p', {}, t('You can close the app: it is sent the next time you open it with a connection.')),
