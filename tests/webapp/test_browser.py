@@ -254,7 +254,7 @@ def test_every_screen_reads_well_in_both_languages(phone, live_server, city, lan
     for route in ("report", "mine", "updates", "tasks", "alerts", "account"):
         ready(page, f"{live_server}/app/#/{route}")
         page.wait_for_selector(".view-title")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => !document.querySelector('#view .loading')")
         shot(page, f"screen-{route}-{lang}", full_page=route in ("alerts", "account"))
         if lang == "zh_Hans":
             assert re.search(r"[\u4e00-\u9fff]", page.inner_text(".view-title")), route

@@ -60,10 +60,11 @@
           L.geoJSON(f, {style: {color: '#475569', weight: 1.2, opacity: 0.75, dashArray: '5 4', fill: false,
                                 className: 'cg-district', interactive: false}}).addTo(layer);
           var label = L.marker([f.properties.label[0], f.properties.label[1]], {
-            icon: L.divIcon({className: 'cg-district-label', html: '', iconSize: null}), interactive: false, keyboard: false,
-            pane: 'cg-labels'});
-          // The name goes in as text whenever the label is drawn (a divIcon's html would be markup).
-          label.on('add', function () { label.getElement().textContent = f.properties.name; });
+            icon: L.divIcon({className: 'cg-district-label', html: '<span></span>', iconSize: [0, 0]}), interactive: false,
+            keyboard: false, pane: 'cg-labels'});
+          // The name goes in as text whenever the label is drawn (a divIcon's html would be markup); centred
+          // inside the icon, whose own transform is Leaflet's.
+          label.on('add', function () { label.getElement().firstChild.textContent = f.properties.name; });
           label.addTo(layer);
         });
       });

@@ -34,9 +34,11 @@ export function baseMap(el, city, options = {}) {
     list.forEach((d) => {
       L().geoJSON(d.outline, { style: { color: '#475569', weight: 1.2, opacity: 0.7, fillOpacity: 0.03, dashArray: '4 3' },
                                interactive: false }).addTo(map);
+      // Leaflet places the icon with its own transform: the name is centred inside it, as text.
       L().marker([d.label_lat, d.label_long], {
-        icon: L().divIcon({ className: 'district-label', html: '', iconSize: null }), interactive: false, keyboard: false,
-      }).addTo(map).getElement().textContent = d.name;
+        icon: L().divIcon({ className: 'district-label', html: '<span></span>', iconSize: [0, 0] }), interactive: false,
+        keyboard: false,
+      }).addTo(map).getElement().firstChild.textContent = d.name;
     });
   });
   return map;

@@ -32,7 +32,7 @@ export async function detailView(container, { app, match }) {
       h('dl', { class: 'facts' }, [
         report.department_name ? [h('dt', {}, t('Department')), h('dd', {}, report.department_name)] : null,
         report.address ? [h('dt', {}, t('Address')), h('dd', {}, report.address)] : null,
-        [h('dt', {}, t('Reported')), h('dd', {}, when(report.created_at))],
+        [h('dt', {}, t('Reported on')), h('dd', {}, when(report.created_at))],
       ].flat().filter(Boolean)),
       report.photos.length ? h('div', { class: 'thumbs' }, report.photos.map((p, i) => h('a', { href: p.url, target: '_blank', rel: 'noopener' },
         h('img', { src: p.thumbnail_url, alt: t('Photo %(n)s', { n: i + 1 }) })))) : null,
