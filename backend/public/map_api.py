@@ -96,7 +96,8 @@ def map_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "reportsUrl": url_for("public.map_reports"),
         "areasUrl": url_for("public.map_areas"),
-        "districtsUrl": url_for("public.map_districts"),
+        # The names in the page's language, whatever the browser's Accept-Language says.
+        "districtsUrl": url_for("public.map_districts", lang=language),
         "reportUrl": url_for("public.report_page", report_id=0).replace("/0", "/{id}"),
         "tileUrl": current_app.config["MAP_TILE_URL"],
         "tileAttribution": current_app.config["MAP_TILE_ATTRIBUTION"],
