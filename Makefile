@@ -30,6 +30,8 @@ run: setup
 	$(BIN)/crowdgov seed demo
 	@echo
 	@echo "  Public site and map:   http://$(HOST):$(PORT)/          (/explore, /stats, /leaderboard, /open-data)"
+	@echo "  Citizen web app:       http://$(HOST):$(PORT)/app/      (installable on a phone)"
+	@echo "  Alert e-mails:         $(if $(SMTP_URL),sent through SMTP_URL,written as files to $(or $(MAIL_DIR),$(or $(CROWDGOV_VAR_DIR),$(CURDIR)/var)/mail)/)"
 	@echo "  Staff inbox:           http://$(HOST):$(PORT)/inbox/    (logins above)"
 	@echo "  Citizen API docs:      http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  Open311 GeoReport v2:  http://$(HOST):$(PORT)/open311/discovery.json"

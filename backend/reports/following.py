@@ -1,7 +1,7 @@
 """"Get updates": following a public report, once per citizen, and leaving it again.
 
 Followers are told of the report's public events exactly as supporters are: the feedback
-area's `recipients()` reads `follower_ids()`, and its one `notify()` does the rest. A
+area's `recipients()` reads the `report_followers` table, and its one `notify()` does the rest. A
 follower is not a supporter: following does not count as "me too" anywhere.
 """
 from __future__ import annotations
@@ -45,12 +45,6 @@ def is_following(report: Report, citizen: Citizen) -> bool:
 
 def follower_count(report: Report) -> int:
     return db.session.scalar(select(func.count()).select_from(Follower).where(Follower.report_id == report.id))
-
-
-def follower_ids(report_id: int) -> list[int]:
-    """Who follows the report, oldest first (the feedback area adds them to the recipients)."""
-    return list(db.session.scalars(select(Follower.citizen_id).where(Follower.report_id == report_id)
-                                   .order_by(Follower.id)))
 
 
 def followed(citizen: Citizen, page: int, size: int) -> tuple[list[Report], int]:

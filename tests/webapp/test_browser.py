@@ -215,7 +215,7 @@ def test_following_a_report_brings_its_update_into_the_feed(phone, live_server, 
         page.wait_for_selector("#follow")
         assert page.inner_text("#follow") == TEXT[lang]["follow"]
         page.click("#follow")
-        page.wait_for_selector(f"#follow[aria-pressed=true]")
+        page.wait_for_selector("#follow[aria-pressed=true]")
         assert page.inner_text("#follow") == TEXT[lang]["following"]
         shot(page, f"follow-1-report-{lang}", full_page=True)
     reports.transition(reports.get(report.id), ReportStatus.ACKNOWLEDGED, actor_type=ActorType.STAFF,
