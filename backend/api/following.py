@@ -1,14 +1,13 @@
 """"Get updates" on any public report: follow, unfollow, and the reports I follow."""
 from __future__ import annotations
 
-import math
-
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
+from backend.api.citizens import page_answer
 from backend.api.schemas import PageIn, ReportPageOut
 from backend.extensions import db
 from backend.reports import following, public_view
@@ -76,5 +75,4 @@ def my_following(args):
     """The public reports I follow, most recently followed first."""
     citizen, lang = require_citizen(), language()
     reports, total = following.followed(citizen, args["page"], args["page_size"])
-    return {"items": [public_view.summary(r, lang) for r in reports], "page": args["page"],
-            "pages": max(1, math.ceil(total / args["page_size"])), "total": total}
+    return page_answer([public_view.summary(r, lang) for r in reports], args, total)
