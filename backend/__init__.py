@@ -27,11 +27,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from backend import api, inbox, models, open311  # noqa: F401  (models: every model registered first)
     from backend.health import bp as health_bp
     from backend.public import bp as public_bp
+    from backend import webapp
+    from backend.alerts import views as alert_views
 
     app.register_blueprint(health_bp)
     api.init_app(app)
     open311.init_app(app)
     inbox.init_app(app)
     app.register_blueprint(public_bp)
+    alert_views.init_app(app)
+    webapp.init_app(app)
     security_headers.init_app(app)
     return app

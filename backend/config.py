@@ -179,6 +179,11 @@ def load(overrides: dict | None = None) -> dict:
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         "STATS_CACHE_SECONDS": _int("STATS_CACHE_SECONDS", 300),
+        # Alert e-mails (backend/alerts): SMTP when SMTP_URL is set, else files under MAIL_DIR.
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "CrowdGov <alerts@localhost>"),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(var_dir() / "mail")),
+        "ALERT_DIGEST_HOUR": _int("ALERT_DIGEST_HOUR", 7),
     }
     values.update(overrides)
     return values

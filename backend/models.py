@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema, and every service
 whose signal receivers must be connected wherever models are loaded."""
 from backend.accounts.models import ApiKey, ApiToken, ChannelIdentity, Citizen, CitizenContact, StaffSignIn, StaffUser  # noqa: F401,E501
+from backend.alerts.models import AlertMessage, AlertSubscription  # noqa: F401
 from backend.api.models import IdempotencyKey  # noqa: F401
 from backend.audit.models import AuditEntry  # noqa: F401
 from backend.city.area_history import AreaRevision  # noqa: F401
@@ -11,6 +12,7 @@ from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, Point
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
 from backend.reports.models import Attachment, Report, ReportEvent, Supporter  # noqa: F401
+from backend.alerts.following_models import Follower  # noqa: F401
 from backend.updates.models import ReportUpdate  # noqa: F401
 from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # noqa: F401
 from backend.triage.models import ResponseTemplate, SlaEscalation  # noqa: F401
@@ -20,3 +22,5 @@ from backend.feedback import service as _feedback_service  # noqa: F401,E402
 from backend.incentives import service as _incentives_service  # noqa: F401,E402
 from backend.tasks import service as _tasks_service  # noqa: F401,E402
 from backend.updates import privacy as _update_privacy  # noqa: F401,E402
+from backend.alerts import service as _alerts_service  # noqa: F401,E402
+from backend.alerts import following as _following  # noqa: F401,E402

@@ -21,4 +21,6 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.disclosure.jobs.fold_map_grid", 15),
     Periodic("backend.incentives.jobs.crown_district_champions", 3600),
     Periodic("backend.incentives.jobs.award_campaign_finishers", 600),
+    # Writes each daily alert digest once per city-local day, after ALERT_DIGEST_HOUR.
+    Periodic("backend.alerts.jobs.prepare_digests", 900),
 ]

@@ -19,6 +19,9 @@ from babel.messages.pofile import read_po, write_po
 
 MAPPING = [("**.py", "python"), ("**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
+# The web app's scripts (backend/webapp/static/js) call t("msgid", {params}).
+JS_MAPPING = [("**.js", "javascript")]
+JS_KEYWORDS = {"t": None}
 
 
 def _po(directory: Path, locale: str) -> Path:
@@ -44,12 +47,13 @@ def update(directory: Path, sources: list[str]) -> None:
         src = Path(source)
         if src.is_file():
             from babel.messages.extract import extract_from_file
-            method = "jinja2" if src.suffix == ".html" else "python"
+            method = {".html": "jinja2", ".js": "javascript"}.get(src.suffix, "python")
             found = ((str(src), lineno, msg, comments, ctx) for lineno, msg, comments, ctx in
-                     extract_from_file(method, str(src), keywords=KEYWORDS))
+                     extract_from_file(method, str(src), keywords=JS_KEYWORDS if method == "javascript" else KEYWORDS))
         else:
-            found = ((str(src / name), lineno, msg, comments, ctx) for name, lineno, msg, comments, ctx in
-                     extract_from_dir(str(src), MAPPING, keywords=KEYWORDS))
+            found = [(str(src / name), lineno, msg, comments, ctx)
+                     for mapping, keywords in ((MAPPING, KEYWORDS), (JS_MAPPING, JS_KEYWORDS))
+                     for name, lineno, msg, comments, ctx in extract_from_dir(str(src), mapping, keywords=keywords)]
         for filename, lineno, message, comments, context in found:
             template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for locale in ("zh_Hans", "en"):

@@ -40,6 +40,7 @@ def app(test_database, redis_server, tmp_path_factory):
         "REDIS_URL": redis_server.url,
         "RQ_QUEUE": "crowdgov-test",
         "MEDIA_DIR": str(tmp_path_factory.mktemp("media")),
+        "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
         "WTF_CSRF_ENABLED": True,
     })
     with app.app_context():

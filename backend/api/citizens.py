@@ -96,7 +96,7 @@ def export_me():
                     headers={"Content-Disposition": f'attachment; filename="crowdgov-export-{citizen.id}.json"'})
 
 
-def _page(items: list, args: dict, total: int) -> dict:
+def page_answer(items: list, args: dict, total: int) -> dict:
     return {"items": items, "page": args["page"], "pages": max(1, math.ceil(total / args["page_size"])),
             "total": total}
 
@@ -109,7 +109,7 @@ def _page(items: list, args: dict, total: int) -> dict:
 def my_reports(args):
     citizen = require_citizen()
     reports, total = public_view.reports_of(citizen, args["page"], args["page_size"])
-    return _page([public_view.summary(r, citizen.language) for r in reports], args, total)
+    return page_answer([public_view.summary(r, citizen.language) for r in reports], args, total)
 
 
 @blp.get("/me/notifications")
@@ -122,4 +122,4 @@ def my_notifications(args):
     rows, total = feed.page(citizen, args["page"], args["page_size"])
     items = [{"id": n.id, "kind": n.kind, "report_id": n.report_id, "text": feed.render(n, citizen.language),
               "created_at": n.created_at, "state": n.state.value} for n in rows]
-    return _page(items, args, total)
+    return page_answer(items, args, total)

@@ -189,3 +189,13 @@ def validate_attribute_definitions(definitions: list[dict]) -> list[dict]:
 
 def set_area_geometry(area: Area, geom: MultiPolygon) -> None:
     area.geom = from_shape(geom, srid=4326)
+
+
+def district_outlines(tolerance_degrees: float = 0.0003) -> list[tuple[District, float, float, str]]:
+    """Every district with a point inside it to write its name at (lat, long) and its outline,
+    simplified for drawing, as GeoJSON text."""
+    rows = db.session.execute(
+        select(District, func.ST_Y(func.ST_PointOnSurface(District.geom)), func.ST_X(func.ST_PointOnSurface(District.geom)),
+               func.ST_AsGeoJSON(func.ST_SimplifyPreserveTopology(District.geom, tolerance_degrees), 6))
+        .order_by(District.code)).all()
+    return [(d, float(lat), float(long), outline) for d, lat, long, outline in rows]

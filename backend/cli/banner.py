@@ -43,9 +43,13 @@ def banner_lines(base: str, bot: bool) -> list[str]:
     from backend.demo.logins import login_lines
 
     logins = login_lines()
+    smtp = current_app.config.get("SMTP_URL")
+    mail = "sent through SMTP_URL" if smtp else f"written as files to {current_app.config['MAIL_DIR']}/"
     return [
         "",
         f"  Public site and map:   {base}/          (/explore, /stats, /leaderboard, /open-data)",
+        f"  Citizen web app:       {base}/app/      (installable on a phone)",
+        f"  Alert e-mails:         {mail}",
         f"  Staff inbox:           {base}/inbox/",
         f"  Citizen API docs:      {base}/api/v1/docs",
         f"  Open311 GeoReport v2:  {base}/open311/discovery.json",

@@ -22,6 +22,7 @@ from backend.extensions import db
 from backend.feedback.models import DeliveryState, Notification
 from backend.disclosure.public_view import reference
 from backend.outbox import service as outbox
+from backend.alerts.following_models import Follower
 from backend.reports.models import EventKind, Report, ReportEvent, Supporter
 
 PUSH_JOB = "backend.feedback.jobs.push"
@@ -70,7 +71,8 @@ def notify(citizen_id: int, *, kind: str, subject_key: str, payload: dict[str, A
 
 
 def recipients(report: Report) -> list[tuple[int, str]]:
-    """(citizen id, "reporter" | "supporter") of everyone told about this report; deleted citizens excluded."""
+    """(citizen id, "reporter" | "supporter" | "follower") of everyone told about this report; deleted
+    citizens excluded. Followers (backend/alerts/following.py) are told exactly what supporters are."""
     found: dict[int, str] = {}
     if report.reporter_id is not None and report.reporter is not None and report.reporter.deleted_at is None:
         found[report.reporter_id] = "reporter"
@@ -78,6 +80,10 @@ def recipients(report: Report) -> list[tuple[int, str]]:
             select(Supporter.citizen_id).join(Citizen, Citizen.id == Supporter.citizen_id)
             .where(Supporter.report_id == report.id, Citizen.deleted_at.is_(None)).order_by(Supporter.id)):
         found.setdefault(citizen_id, "supporter")
+    for citizen_id in db.session.scalars(
+            select(Follower.citizen_id).join(Citizen, Citizen.id == Follower.citizen_id)
+            .where(Follower.report_id == report.id, Citizen.deleted_at.is_(None)).order_by(Follower.id)):
+        found.setdefault(citizen_id, "follower")
     return list(found.items())
 
 

@@ -40,6 +40,8 @@ def _render(p: dict, language: str, link: bool) -> str:
     department = _name(p.get("department"), language)
     if p.get("role") == "supporter":
         header = _("A report you support: %(ref)s · %(category)s", ref=p["reference"], category=category)
+    elif p.get("role") == "follower":
+        header = _("A report you follow: %(ref)s · %(category)s", ref=p["reference"], category=category)
     else:
         header = _("Your report %(ref)s · %(category)s", ref=p["reference"], category=category)
     note = (p.get("note") or "").strip()

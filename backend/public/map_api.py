@@ -4,6 +4,7 @@ Leaflet and markercluster are served from their xstatic packages (never a CDN).
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 import xstatic.pkg.leaflet
@@ -13,7 +14,7 @@ from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
 from backend.city.models import Category, Department
-from backend.city.service import service_bounds
+from backend.city.service import district_outlines, service_bounds
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.public import bp
@@ -64,6 +65,19 @@ def map_areas() -> Any:
     return response
 
 
+@bp.get("/map/districts.geojson")
+def map_districts() -> Any:
+    """The districts' outlines and where to write their names (the map draws them without tiles)."""
+    language = str(get_locale())
+    features = [{"type": "Feature", "geometry": json.loads(outline),
+                 "properties": {"code": d.code, "name": d.name(language), "label": [lat, long]}}
+                for d, lat, long, outline in district_outlines()]
+    response = jsonify({"type": "FeatureCollection", "features": features})
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
 @bp.get("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str) -> Any:
     if package not in VENDOR_DIRS:
@@ -81,16 +95,21 @@ def map_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "reportsUrl": url_for("public.map_reports"),
         "areasUrl": url_for("public.map_areas"),
+        # The names in the page's language, whatever the browser's Accept-Language says.
+        "districtsUrl": url_for("public.map_districts", lang=language),
         "reportUrl": url_for("public.report_page", report_id=0).replace("/0", "/{id}"),
         "tileUrl": current_app.config["MAP_TILE_URL"],
         "tileAttribution": current_app.config["MAP_TILE_ATTRIBUTION"],
         "bounds": [[bounds.min_lat, bounds.min_long], [bounds.max_lat, bounds.max_long]] if bounds else None,
         "statuses": {s.value: {"label": str(label), "colour": STATUS_COLOURS[s]} for s, label in STATUS.items()},
+        # JSON objects lose their order in templates (tojson sorts keys): the legend reads this.
+        "statusOrder": [s.value for s in STATUS],
         "categories": {c.id: c.name(language) for c in db.session.scalars(select(Category).order_by(Category.name_en))},
         "departments": {d.id: d.name(language) for d in db.session.scalars(select(Department).order_by(Department.name_en))},
         "text": {"reports": _("reports"), "open": _("Open the report page"), "verified": _("Verified by citizens"),
                  "zoomIn": _("Zoom in to see single reports"), "nothing": _("No reports here with these filters."),
-                 "report": _("Report"), "areas": _("Departments’ areas")},
+                 "report": _("Report"), "areas": _("Departments’ areas"), "districts": _("Districts"),
+                 "legend": _("Status"), "cluster": _("Several reports (a number)")},
     }
     config.update(overrides)
     return config

@@ -2,7 +2,7 @@
  * config — the coordinators' staff map. Needs Leaflet and Leaflet.markercluster (served
  * by the app from their Python packages). The server aggregates; this file only draws.
  *
- * config: {reportsUrl, areasUrl, reportUrl ("/r/{id}"), tileUrl, tileAttribution, bounds,
+ * config: {reportsUrl, areasUrl, districtsUrl, reportUrl ("/r/{id}"), tileUrl, tileAttribution, bounds,
  *          statuses {value: {label, colour}}, categories {id: name}, departments, text {...}}
  * The map element gets data-mode, data-total and data-loads (a counter) after each load,
  * which tests and other scripts can wait on.
@@ -41,6 +41,56 @@
       .then(function (r) { return r.json(); })
       .then(function (data) { layer.addData(data); if (onReady) onReady(layer, data); });
     return layer;
+  }
+
+  /* Districts drawn and named, so a map without tiles still says where it is. */
+  function districtsLayer(config, map) {
+    var layer = L.layerGroup();
+    if (!config.districtsUrl) return layer;
+    // Names above the markers (they let clicks through), outlines below them.
+    if (!map.getPane('cg-labels')) {
+      map.createPane('cg-labels');
+      map.getPane('cg-labels').style.zIndex = 640;
+      map.getPane('cg-labels').style.pointerEvents = 'none';
+    }
+    fetch(config.districtsUrl, {headers: {Accept: 'application/json'}})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        data.features.forEach(function (f) {
+          L.geoJSON(f, {style: {color: '#475569', weight: 1.2, opacity: 0.75, dashArray: '5 4', fill: false,
+                                className: 'cg-district', interactive: false}}).addTo(layer);
+          var label = L.marker([f.properties.label[0], f.properties.label[1]], {
+            icon: L.divIcon({className: 'cg-district-label', html: '<span></span>', iconSize: [0, 0]}), interactive: false,
+            keyboard: false, pane: 'cg-labels'});
+          // The name goes in as text whenever the label is drawn (a divIcon's html would be markup); centred
+          // inside the icon, whose own transform is Leaflet's.
+          label.on('add', function () { label.getElement().firstChild.textContent = f.properties.name; });
+          label.addTo(layer);
+        });
+      });
+    return layer;
+  }
+
+  /* The status colours, explained. */
+  function legend(config) {
+    var control = L.control({position: 'bottomleft'});
+    control.onAdd = function () {
+      var box = L.DomUtil.create('div', 'cg-legend');
+      var title = L.DomUtil.create('p', 'cg-legend-title', box);
+      title.textContent = config.text.legend || '';
+      (config.statusOrder || Object.keys(config.statuses)).forEach(function (code) {
+        var row = L.DomUtil.create('p', 'cg-legend-row', box);
+        var dot = L.DomUtil.create('span', 'cg-legend-dot', row);
+        dot.style.background = config.statuses[code].colour;
+        row.appendChild(document.createTextNode(config.statuses[code].label));
+      });
+      var cluster = L.DomUtil.create('p', 'cg-legend-row', box);
+      L.DomUtil.create('span', 'cg-legend-dot cg-legend-cluster', cluster);
+      cluster.appendChild(document.createTextNode(config.text.cluster || ''));
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return control;
   }
 
   function cardHtml(config, p) {
@@ -150,8 +200,25 @@
     return m ? {zoom: +m[1], center: [+m[2], +m[3]]} : null;
   }
 
+  /* The filters live in the query string (and the view in the hash), so a view can be shared. */
+  function formFromUrl(form) {
+    if (!form) return;
+    var params = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name || !params.has(input.name)) return;
+      if (input.type === 'checkbox') input.checked = params.get(input.name) === input.value;
+      else input.value = params.get(input.name);
+    });
+  }
+
+  function urlFromForm(form) {
+    var query = formParams(form).toString();
+    history.replaceState(null, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
+  }
+
   CrowdMap.explore = function (el, form, config, options) {
     options = options || {};
+    formFromUrl(form);
     var map = baseMap(el, config, {zoomControl: true});
     var start = hashView();
     if (start) map.setView(start.center, start.zoom);
@@ -160,10 +227,14 @@
 
     var areas = areasLayer(config, map);
     areas.addTo(map);
+    var districts = districtsLayer(config, map);
+    districts.addTo(map);
     var reports = reportsLayer(map, el, config, function () { return formParams(form); });
     L.control.layers(null, (function () {
-      var o = {}; o[config.text.areas || 'Areas'] = areas; o[config.text.reports] = reports.group; return o;
+      var o = {}; o[config.text.areas || 'Areas'] = areas; o[config.text.districts || 'Districts'] = districts;
+      o[config.text.reports] = reports.group; return o;
     })(), {collapsed: true}).addTo(map);
+    legend(config).addTo(map);
 
     var total = document.getElementById(options.totalId || 'map-total');
     el.addEventListener('crowdmap:loaded', function (e) {
@@ -172,14 +243,15 @@
     });
     map.on('moveend', function () {
       var c = map.getCenter();
-      history.replaceState(null, '', '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+      history.replaceState(null, '', window.location.pathname + window.location.search +
+                           '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
     });
     if (form) {
-      form.addEventListener('change', reports.load);
+      form.addEventListener('change', function () { urlFromForm(form); reports.load(); });
       form.addEventListener('submit', function (e) { e.preventDefault(); reports.load(); });
     }
     reports.load();
-    el._crowdmap = {map: map, reload: reports.load, areas: areas};
+    el._crowdmap = {map: map, reload: reports.load, areas: areas, districts: districts};
     return el._crowdmap;
   };
 
@@ -187,14 +259,17 @@
     var lat = parseFloat(el.dataset.lat), long = parseFloat(el.dataset.long);
     var map = baseMap(el, config, {zoomControl: true, scrollWheelZoom: false, attributionControl: !!config.tileUrl});
     areasLayer(config, map).addTo(map);
+    districtsLayer(config, map).addTo(map);
+    var colour = ((config.statuses || {})[el.dataset.status] || {}).colour || '#dc2626';
     if (el.dataset.coarse === 'true') {
       // Only the ~250 m cell is known to the public: draw the cell, not a pin.
       var half = 0.00125;
       L.rectangle([[lat - half, long - half], [lat + half, long + half]],
-                  {color: '#d97706', weight: 2, fillOpacity: 0.2, className: 'cg-coarse'}).addTo(map);
+                  {color: colour, weight: 2, fillOpacity: 0.2, className: 'cg-coarse'}).addTo(map);
       map.setView([lat, long], 15);
     } else {
-      L.marker([lat, long], {icon: L.divIcon({className: 'cg-point cg-here', html: '<span></span>', iconSize: [22, 22]})}).addTo(map);
+      L.marker([lat, long], {icon: L.divIcon({className: 'cg-point cg-here cg-status-' + el.dataset.status,
+                                              html: '<span style="background:' + colour + '"></span>', iconSize: [22, 22]})}).addTo(map);
       map.setView([lat, long], 16);
     }
     el._crowdmap = {map: map};
