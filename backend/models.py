@@ -5,6 +5,7 @@ from backend.audit.models import AuditEntry  # noqa: F401
 from backend.city.area_history import AreaRevision  # noqa: F401
 from backend.city.models import Area, Category, Department, District, category_departments  # noqa: F401
 from backend.feedback.models import Notification  # noqa: F401
+from backend.intake.models import CategoryModel, ReportVector  # noqa: F401
 from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, PointEntry, PointRule  # noqa: F401
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
@@ -16,3 +17,4 @@ from backend.tasks.models import Answer, Campaign, Claim, Reputation, Task  # no
 from backend.feedback import service as _feedback_service  # noqa: F401,E402,I001
 from backend.incentives import service as _incentives_service  # noqa: F401,E402
 from backend.tasks import service as _tasks_service  # noqa: F401,E402
+from backend.intake import service as _intake_service  # noqa: F401,E402

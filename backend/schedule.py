@@ -21,4 +21,7 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.reports.jobs.fold_map_grid", 15),
     Periodic("backend.incentives.jobs.crown_district_champions", 3600),
     Periodic("backend.incentives.jobs.award_campaign_finishers", 600),
+    # Smart intake: a new classifier when the labelled reports changed; vectors a job missed.
+    Periodic("backend.intake.jobs.retrain", 3600),
+    Periodic("backend.intake.jobs.embed_missing", 300),
 ]

@@ -14,6 +14,7 @@ from backend.clock import utcnow
 from backend.extensions import db
 from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
+from backend.intake import service as intake
 from backend.reports import inbox_query, moderation, nearby, response_templates, service as reports, sla
 from backend.reports.models import Attachment, ReportStatus, Supporter
 from backend.reports.staff_access import is_city_wide, may_see_contact, report_for
@@ -115,17 +116,33 @@ def report(report_id: int):
     near = nearby.nearby(found)
     photos = list(db.session.scalars(select(Attachment).where(Attachment.report_id == found.id).order_by(Attachment.id)))
     supporters = db.session.scalar(select(db.func.count()).select_from(Supporter).where(Supporter.report_id == found.id))
-    duplicates = nearby.possible_duplicates(found) if found.status not in nearby.DEAD else []
+    duplicates = intake.duplicates_of(found) if found.status in intake.STAFF_ALIVE else []
+    suggestion = intake.suggest_for(found)
     held = reports.is_held(found)
     return render_template(
         "inbox/report.html", report=found, lat=lat, long=long, photos=photos, supporters=supporters,
         nearby_points=[{"id": r.id, "lat": la, "long": lo, "status": r.status.value, "url": url_for("inbox.report", report_id=r.id)}
                        for r, la, lo in near if is_city_wide(staff) or r.department_id == staff.department_id],
-        duplicates=[d for d in duplicates if is_city_wide(staff) or d.department_id == staff.department_id],
-        time_left=sla.time_left(found), contact=may_see_contact(staff), departments=_departments(),
+        duplicates=[d for d in duplicates if is_city_wide(staff) or d.report.department_id == staff.department_id],
+        suggestion=suggestion, time_left=sla.time_left(found), contact=may_see_contact(staff),
+        departments=_departments_suggested_first(found, lat, long, suggestion),
         templates=response_templates.active(), reject_reasons=REJECT_REASONS, held=held,
         map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found),
         verification=verification_state(found.id), verification_labels=verification_labels)
+
+
+def _departments_suggested_first(found, lat: float, long: float, suggestion) -> list[tuple[Department, str | None]]:
+    """Every department, those that handle a suggested category here first, with that category's name."""
+    from backend.city.service import responsible_department_id
+
+    lang = display.language()
+    handles = {}
+    for category, _confidence in suggestion.suggestions if suggestion.understood else []:
+        department_id = responsible_department_id(category.id, lat, long)
+        if department_id is not None and category.id != found.category_id:
+            handles.setdefault(department_id, category.name(lang))
+    departments = _departments()
+    return sorted(((d, handles.get(d.id)) for d in departments), key=lambda pair: pair[1] is None)
 
 
 def _staff_names(found) -> dict[int, str]:
