@@ -22,6 +22,8 @@ from backend.reports.triage import REJECT_REASONS
 from backend.reports.triage_models import TemplateUse
 from backend.tasks.service import verification_state
 
+# A suggested category this likely puts its department first in the hand-over list.
+HAND_OVER_SUGGESTION_AT = 0.2
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates", static_folder="static",
                static_url_path="/static")
 
@@ -132,17 +134,18 @@ def report(report_id: int):
 
 
 def _departments_suggested_first(found, lat: float, long: float, suggestion) -> list[tuple[Department, str | None]]:
-    """Every department, those that handle a suggested category here first, with that category's name."""
+    """Every department; first, in the suggestion's order, those that handle a category the
+    description suggests (with some confidence) here, with that category's name."""
     from backend.city.service import responsible_department_id
 
     lang = display.language()
-    handles = {}
-    for category, _confidence in suggestion.suggestions if suggestion.understood else []:
+    handles: dict[int, tuple[int, str]] = {}
+    for rank, (category, confidence) in enumerate(suggestion.suggestions if suggestion.understood else []):
         department_id = responsible_department_id(category.id, lat, long)
-        if department_id is not None and category.id != found.category_id:
-            handles.setdefault(department_id, category.name(lang))
-    departments = _departments()
-    return sorted(((d, handles.get(d.id)) for d in departments), key=lambda pair: pair[1] is None)
+        if department_id is not None and category.id != found.category_id and confidence >= HAND_OVER_SUGGESTION_AT:
+            handles.setdefault(department_id, (rank, category.name(lang)))
+    ranked = sorted(_departments(), key=lambda d: handles.get(d.id, (len(handles), ""))[0])
+    return [(d, handles[d.id][1] if d.id in handles else None) for d in ranked]
 
 
 def _staff_names(found) -> dict[int, str]:

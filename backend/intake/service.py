@@ -28,9 +28,10 @@ from backend.reports.models import OPEN311_OPEN, EventKind, Report, ReportStatus
 
 EMBED_JOB = "backend.intake.jobs.embed_report"
 TOP = 3
-# A text is understood when the model knows at least one of its words and a good share of its
-# tokens; below that ("asdf qwe", "啊啊啊") the answer says so and every confidence stays low.
-UNDERSTOOD_SHARE, UNDERSTOOD_ALONE = 0.3, 0.5
+# A text is understood when the model knows one of its whole words, or a fair share of its tokens
+# (characters and pieces of words: "大坑" is not a word it learnt, "坑" is); below that ("asdf qwe",
+# "啊啊啊") the answer says so and every confidence stays low.
+UNDERSTOOD_SHARE = 0.15
 NOT_UNDERSTOOD_FACTOR = 0.5
 # The inbox keeps showing resolved reports as possible originals (a repeat of a fixed problem).
 STAFF_ALIVE = set(ReportStatus) - {ReportStatus.DUPLICATE, ReportStatus.REJECTED, ReportStatus.CLOSED}
@@ -66,7 +67,7 @@ def suggest(description: str | None, lat: Any = None, long: Any = None, vector=N
     if text:
         probabilities = model.probabilities(text, vector if vector is not None else embeddings.cached(text))
         known_words, share = model.coverage(text)
-        understood = (known_words >= 1 and share >= UNDERSTOOD_SHARE) or share >= UNDERSTOOD_ALONE
+        understood = known_words >= 1 or share >= UNDERSTOOD_SHARE
     else:
         probabilities, understood = model.priors, False
     if not understood:
