@@ -11,8 +11,8 @@ and time do most of the work and text adds the rest; here place and time pick th
   Bhattacharyya coefficient): "路灯不亮" filed under streetlights and "晚上这段路很黑" filed under
   roads are both streetlight problems to it, whatever the citizens chose;
 - the same category, and closeness (1 at the point, 0 at the radius).
-A candidate is offered when the weighted sum reaches OFFER_AT. Without any description the rule
-is the old one: the same category within `near_m`.
+A candidate is offered when the weighted sum reaches OFFER_AT. Without any description (or before
+the city's first classifier is trained) the old rule applies too: the same category within `near_m`.
 """
 from __future__ import annotations
 
@@ -99,7 +99,9 @@ def rank(model: Classifier | None, query: Text, category: str | None, candidates
             k = kind(query, c.text)
             score = (WEIGHTS["wording"] * w + WEIGHTS["kind"] * (k if k is not None else w)
                      + WEIGHTS["category"] * same + WEIGHTS["closeness"] * closeness)
-            if score < OFFER_AT:
+            # Before the first classifier exists the wording alone is too rough to drop the old rule.
+            old_rule = model is None and same and c.distance_m <= near_m
+            if score < OFFER_AT and not old_rule:
                 continue
         reasons = (["near"] if c.distance_m <= near_m else []) + (["similar_wording"] if w and w >= SIMILAR_WORDING_AT else []) \
             + (["same_category"] if same else [])

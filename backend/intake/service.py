@@ -190,8 +190,8 @@ def reports_without_vector(limit: int) -> list[int]:
 
 
 def _on_report_event(report: Report, event, **_: Any) -> None:
-    # A new report, or moderation that may have redacted its description: the worker (re)embeds it.
-    if event.kind in (EventKind.SUBMITTED, EventKind.MODERATED):
+    # A new report with words, or moderation that may have redacted them: the worker (re)embeds it.
+    if (event.kind == EventKind.SUBMITTED and report.description) or event.kind == EventKind.MODERATED:
         outbox.add(EMBED_JOB, report_id=report.id)
 
 
