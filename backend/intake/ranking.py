@@ -11,7 +11,7 @@ and time do most of the work and text adds the rest; here place and time pick th
   Bhattacharyya coefficient): "路灯不亮" filed under streetlights and "晚上这段路很黑" filed under
   roads are both streetlight problems to it, whatever the citizens chose;
 - the same category, and closeness (1 at the point, 0 at the radius).
-A candidate is offered when the weighted sum reaches OFFER_AT. Without any description (or before
+A candidate is offered when the weighted sum reaches OFFER_AT and is within MARGIN of the best one. Without any description (or before
 the city's first classifier is trained) the old rule applies too: the same category within `near_m`.
 """
 from __future__ import annotations
@@ -25,7 +25,10 @@ from backend.intake.text_features import language_of
 
 WORDING_FLOOR, WORDING_FULL = 0.10, 0.50
 WEIGHTS = {"wording": 0.45, "kind": 0.25, "category": 0.15, "closeness": 0.15}
-OFFER_AT = 0.50
+# Chosen on bench/intake_data's scenes (docs/INTAKE.md; either half of the pairs gives the same
+# choice): offered from 0.46, and only within 0.15 of the best candidate.
+OFFER_AT = 0.46
+MARGIN = 0.15
 SIMILAR_WORDING_AT = 0.5
 
 
@@ -107,6 +110,9 @@ def rank(model: Classifier | None, query: Text, category: str | None, candidates
             + (["same_category"] if same else [])
         matches.append(Match(c.report_id, round(score, 3), c.distance_m, None if w is None else round(w, 3), same, reasons))
     matches.sort(key=lambda m: (-m.score, m.distance_m, m.report_id))
+    if matches:
+        # A clear best match leaves the weaker ones out: they are then more likely other problems.
+        matches = [m for m in matches if m.score >= matches[0].score - MARGIN]
     return matches[:limit]
 
 
