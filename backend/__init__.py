@@ -32,4 +32,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     inbox.init_app(app)
     app.register_blueprint(public_bp)
     security_headers.init_app(app)
+    if app.config["INTAKE_WARM_UP"]:
+        from backend.intake.embeddings import warm_up_in_background
+
+        warm_up_in_background(app.config["INTAKE_EMBED_THREADS"])
     return app

@@ -38,8 +38,9 @@ def bad_text_field() -> str | None:
         return field
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                return name.replace("\x00", "")
+            # A multipart part werkzeug could not name (e.g. a bare CR) comes out as None.
+            if "\x00" in (name or "") or "\x00" in (value or ""):
+                return (name or "").replace("\x00", "")
     if request.is_json and b"\\u0000" in request.get_data(cache=True):
         return "body"
     return None
