@@ -98,6 +98,11 @@ def categories(echo=print) -> dict:
     items, vectors = training._vectors(examples.collect())
     cold = _accuracy(training._fit(items, vectors), rows)
     echo(f"  catalogue only: top-1 {cold['top1']:.3f}, top-3 {cold['top3']:.3f}")
+    from backend.intake import classifier
+    words_only = _accuracy(classifier.fit([e.text for e in items], [e.category for e in items], vectors,
+                                          [e.weight for e in items], embed_weight=0.0), rows)
+    echo(f"  catalogue only, TF-IDF alone (Signalen's recipe): top-1 {words_only['top1']:.3f}, "
+         f"top-3 {words_only['top3']:.3f}")
     started = time.perf_counter()
     seed_demo()   # a year of reports through the real services, then the demo's first model
     echo(f"  demo city seeded in {time.perf_counter() - started:.0f}s")
@@ -124,7 +129,8 @@ def categories(echo=print) -> dict:
         hits3 += part["top3"] * part["n"]
     crossval = {"n": len(rows), "top1": round(hits1 / len(rows), 4), "top3": round(hits3 / len(rows), 4)}
     echo(f"  5-fold, the set as history: top-1 {crossval['top1']:.3f}, top-3 {crossval['top3']:.3f}")
-    return {"catalogue_only": cold, "catalogue_and_demo_history": history, "cross_validated": crossval}
+    return {"catalogue_only": cold, "catalogue_only_tfidf_alone": words_only, "catalogue_and_demo_history": history,
+            "cross_validated": crossval}
 
 
 # --- duplicates -------------------------------------------------------------------------
@@ -192,7 +198,7 @@ def duplicates(echo=print) -> dict:
     db.session.commit()
     started = time.perf_counter()
     embedded = 0
-    while (done := jobs.embed_missing()) > 0:
+    while (done := jobs.embed_missing(recent_only=False)) > 0:
         embedded += done
     echo(f"  {embedded} scene reports embedded in {time.perf_counter() - started:.1f}s")
 

@@ -40,7 +40,7 @@ def embed() -> None:
     from backend.intake import jobs
 
     total = 0
-    while (done := jobs.embed_missing()) > 0:
+    while (done := jobs.embed_missing(recent_only=False)) > 0:
         total += done
         click.echo(f"{total:,} reports embedded …")
     click.echo(f"{total:,} reports embedded")

@@ -13,10 +13,11 @@ def embed_report(report_id: int) -> str:
     return outcome
 
 
-def embed_missing() -> int:
-    """Periodic: vectors for open reports that have none (a job given up on, data older than intake)."""
+def embed_missing(recent_only: bool = True) -> int:
+    """Periodic: vectors for recent open reports that have none (a job given up on); the CLI passes
+    recent_only=False to backfill reports older than intake."""
     done = 0
-    for report_id in service.reports_without_vector(MISSING_PER_RUN):
+    for report_id in service.reports_without_vector(MISSING_PER_RUN, recent_only):
         done += service.embed_report(report_id) == "embedded"
         db.session.commit()
     return done

@@ -11,7 +11,8 @@ from backend.extensions import db
 from backend.intake.classifier import Classifier
 from backend.intake.models import CategoryModel
 
-_loaded: tuple[int, Classifier] | None = None
+# (version, created_at) -> model: the time tells a restored or recreated database's version 1 apart.
+_loaded: tuple[tuple[int, object], Classifier] | None = None
 _lock = threading.Lock()
 
 
@@ -26,16 +27,16 @@ def latest_version() -> int | None:
 def current() -> tuple[int, Classifier] | None:
     """(version, classifier) of the newest stored model, or None before the first training."""
     global _loaded
-    version = latest_version()
-    if version is None:
+    newest = db.session.execute(select(CategoryModel.version, CategoryModel.created_at)
+                                .order_by(CategoryModel.version.desc()).limit(1)).first()
+    if newest is None:
         return None
-    if _loaded is not None and _loaded[0] == version:
-        return _loaded
+    key = tuple(newest)
     with _lock:
-        if _loaded is None or _loaded[0] != version:
-            data = db.session.scalar(select(CategoryModel.parameters).where(CategoryModel.version == version))
-            _loaded = (version, Classifier.from_bytes(data))
-        return _loaded
+        if _loaded is None or _loaded[0] != key:
+            data = db.session.scalar(select(CategoryModel.parameters).where(CategoryModel.version == key[0]))
+            _loaded = (key, Classifier.from_bytes(data))
+        return key[0], _loaded[1]
 
 
 def save(classifier: Classifier, *, embedder: str, examples: int, report_examples: int, fingerprint: str,

@@ -181,12 +181,17 @@ def embed_report(report_id: int) -> str:
     return "embedded"
 
 
-def reports_without_vector(limit: int) -> list[int]:
-    """Open reports with a description and no vector: missed by their job, or older than intake."""
+def reports_without_vector(limit: int, recent_only: bool = True) -> list[int]:
+    """Open reports with a description and no vector: missed by their job, or older than intake.
+
+    `recent_only`: filed within the duplicates window (the periodic sweep; an index range, not the
+    whole table); the CLI backfills everything."""
+    conditions = [ReportVector.report_id.is_(None), Report.description != "", Report.status.in_(STAFF_ALIVE)]
+    if recent_only:
+        conditions.append(Report.created_at >= utcnow() - _settings()[2])
     return list(db.session.scalars(
         select(Report.id).outerjoin(ReportVector, ReportVector.report_id == Report.id)
-        .where(ReportVector.report_id.is_(None), Report.description != "", Report.status.in_(STAFF_ALIVE))
-        .order_by(Report.id.desc()).limit(limit)))
+        .where(*conditions).order_by(Report.id.desc()).limit(limit)))
 
 
 def _on_report_event(report: Report, event, **_: Any) -> None:

@@ -1,4 +1,6 @@
 """Report vectors: made by the worker after intake (never in the request), once per text."""
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from backend.extensions import db
@@ -63,11 +65,22 @@ def test_a_redacted_description_is_embedded_again_and_an_empty_one_has_no_vector
     assert after.digest != before and after.digest == embeddings.digest(db.session.get(type(report), report.id).description)
 
 
-def test_reports_older_than_intake_are_embedded_by_the_periodic_sweep(catalogue_city):
+def test_reports_without_a_vector_are_embedded_by_the_sweep_and_the_backfill(catalogue_city, app):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
     from backend.city.models import Category
+    from backend.cli.intake import intake_group
+    from backend.clock import utcnow
 
     pothole = db.session.scalar(select(Category).where(Category.code == "pothole"))
-    older = [f.report_at(pothole, XUHUI[0], XUHUI[1], description=f"old hole {n}") for n in range(3)]
+    missed = [f.report_at(pothole, XUHUI[0], XUHUI[1], description=f"hole number {n}") for n in range(3)]
+    older = f.report_at(pothole, XUHUI[0], XUHUI[1], description="a hole from before intake",
+                        created_at=utcnow() - timedelta(days=90))
     db.session.commit()
+    # The periodic sweep: recent reports only.
     assert jobs.embed_missing() == 3 and jobs.embed_missing() == 0
-    assert {v.report_id for v in db.session.scalars(select(ReportVector))} == {r.id for r in older}
+    assert {v.report_id for v in db.session.scalars(select(ReportVector))} == {r.id for r in missed}
+    result = CliRunner().invoke(intake_group, ["embed"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "1 reports embedded" in result.output
+    assert db.session.get(ReportVector, older.id) is not None
