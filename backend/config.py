@@ -141,6 +141,7 @@ def load(overrides: dict | None = None) -> dict:
         "DUPLICATE_NEAR_M": _float("DUPLICATE_NEAR_M", 50),
         "DUPLICATE_WINDOW_DAYS": _float("DUPLICATE_WINDOW_DAYS", 30),
         "INTAKE_EMBED_THREADS": _int("INTAKE_EMBED_THREADS", 1),
+        "INTAKE_MODEL_CHECK_SECONDS": _float("INTAKE_MODEL_CHECK_SECONDS", 10),
         # `crowdgov web` turns it on: every gunicorn worker loads the models when it starts.
         "INTAKE_WARM_UP": _bool("INTAKE_WARM_UP", False),
         "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024),

@@ -14,8 +14,13 @@ import time
 
 from sqlalchemy import text
 
+from datetime import timedelta
+
+from backend.clock import utcnow
 from backend.extensions import db
-from backend.intake import embeddings, jobs, service as intake, training
+from backend.intake import candidates as finder, embeddings, jobs, service as intake, training
+from backend.reports import support
+from backend.reports.models import OPEN311_OPEN
 from backend.intake.models import ReportVector
 from bench.common import Result, latency_result, timed
 from bench.intake_quality import descriptions
@@ -55,6 +60,10 @@ def run(repeat: int = 300) -> list[Result]:
     from flask import current_app
 
     texts = _prepare()
+    # Vectors cached by an earlier run would make "new" descriptions old ones.
+    from backend.jobqueue import redis_connection
+    for key in redis_connection().scan_iter(match="crowdgov:intake:vector:*", count=1000):
+        redis_connection().delete(key)
     # The per-address limit stays on (its Redis round trip is part of every request) but high enough.
     current_app.config["API_RATE_LIMIT_PER_IP"] = "1000000 per minute"
     client = current_app.test_client()
@@ -90,7 +99,30 @@ def run(repeat: int = 300) -> list[Result]:
             "lat": lat, "long": long, "category": f"c{category}", "description": description})
         assert response.status_code == 200, response.json
 
+    old_points = iter(points)
+
+    def old_rule():
+        lat, long, category, _description = next(old_points)
+        support.nearby(lat, long, f"c{category}", 50)
+        db.session.rollback()
+
+    sql_points = iter(points)
+
+    def candidates_sql():
+        lat, long, _category, _description = next(sql_points)
+        now = utcnow()
+        started = time.perf_counter()
+        finder.around(lat, long, radius_m=150, created_between=(now - timedelta(days=30), now),
+                      statuses=OPEN311_OPEN, public=True)
+        elapsed = time.perf_counter() - started
+        db.session.rollback()
+        return elapsed
+
     service_samples = timed(nearby_service, repeat, warmup=10)
+    old_samples = timed(old_rule, repeat, warmup=10)
+    for _ in range(5):
+        candidates_sql()
+    sql_samples = [candidates_sql() for _ in range(repeat)]
     api_samples = timed(nearby_api, repeat, warmup=10)
     uncached = iter([(lat, long, c, f"{d} ({n})") for n, (lat, long, c, d) in enumerate(points)])
 
@@ -124,7 +156,10 @@ def run(repeat: int = 300) -> list[Result]:
         latency_result("suggest a category (API, new description)", suggest_samples,
                        notes=f"e5 embedding in the request, {embeddings.EMBEDDER}, 1 thread"),
         latency_result("nearby duplicates ranked (service)", service_samples,
+                       "old rule: same category, 50 m (service)", old_samples,
                        notes=f"over {total:,} reports, {vectors:,} vectors; {mean_candidates:.1f} offered on average"),
+        latency_result("nearby candidates, 150 m any category (query)", sql_samples,
+                       notes="candidates.around: PostGIS, public points, vectors joined"),
         latency_result("nearby duplicates ranked (API)", api_samples, notes="vector found in Redis (after suggest)"),
         latency_result("nearby duplicates ranked, embedding the text", uncached_samples,
                        notes="a client that never asked for suggestions"),

@@ -1,9 +1,12 @@
 """Where the trained classifier lives: PostgreSQL, so every web and worker process uses the same
-one. A process keeps the version it loaded and reloads when a newer one appears (one indexed
-lookup of the newest version per suggestion)."""
+one. A process keeps the version it loaded and looks for a newer one at most every
+INTAKE_MODEL_CHECK_SECONDS (one indexed lookup; a process that trains one switches at once)."""
 from __future__ import annotations
 
 import threading
+import time
+
+from flask import current_app
 
 from sqlalchemy import func, select
 
@@ -14,6 +17,7 @@ from backend.intake.models import CategoryModel
 # (version, created_at) -> model: the time tells a restored or recreated database's version 1 apart.
 _loaded: tuple[tuple[int, object], Classifier] | None = None
 _lock = threading.Lock()
+_checked_at = float("-inf")
 
 
 def latest() -> CategoryModel | None:
@@ -26,7 +30,10 @@ def latest_version() -> int | None:
 
 def current() -> tuple[int, Classifier] | None:
     """(version, classifier) of the newest stored model, or None before the first training."""
-    global _loaded
+    global _loaded, _checked_at
+    if _loaded is not None and time.monotonic() - _checked_at < current_app.config["INTAKE_MODEL_CHECK_SECONDS"]:
+        return _loaded[0][0], _loaded[1]
+    _checked_at = time.monotonic()
     newest = db.session.execute(select(CategoryModel.version, CategoryModel.created_at)
                                 .order_by(CategoryModel.version.desc()).limit(1)).first()
     if newest is None:
@@ -49,4 +56,11 @@ def save(classifier: Classifier, *, embedder: str, examples: int, report_example
                         fingerprint=fingerprint, evaluation=evaluation, parameters=classifier.to_bytes())
     db.session.add(row)
     db.session.flush()
+    forget()
     return row
+
+
+def forget() -> None:
+    """Look again at the next suggestion (this process just trained, or its database changed)."""
+    global _checked_at
+    _checked_at = float("-inf")
