@@ -17,15 +17,13 @@ def intake_group() -> None:
 @with_appcontext
 def train(if_changed: bool) -> None:
     """Train a new classifier version from the categories and every routed and triaged report."""
-    from backend.extensions import db
-    from backend.intake import jobs, training
+    from backend.intake import jobs
 
     if if_changed:
         version = jobs.retrain()
         click.echo(f"classifier version {version}" if version else "nothing new to learn: no new version")
         return
-    model = training.train(force=True)
-    db.session.commit()
+    model = jobs.train_now()
     if model is None:
         raise click.ClickException("no classifier trained: the city needs at least two active categories")
     click.echo(f"classifier version {model.version}: {model.examples} examples ({model.report_examples} reports)")

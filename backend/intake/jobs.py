@@ -23,6 +23,13 @@ def embed_missing(recent_only: bool = True) -> int:
     return done
 
 
+def train_now():
+    """A new classifier version whatever changed (`crowdgov intake train`); None with fewer than two categories."""
+    model = training.train(force=True)
+    db.session.commit()
+    return model
+
+
 def retrain() -> int | None:
     """Periodic: a new classifier version when the labelled examples changed since the last one."""
     model = training.train()
