@@ -38,4 +38,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     alert_views.init_app(app)
     webapp.init_app(app)
     security_headers.init_app(app)
+    if app.config["INTAKE_WARM_UP"]:
+        from backend.intake.embeddings import warm_up_in_background
+
+        warm_up_in_background(app.config["INTAKE_EMBED_THREADS"])
     return app

@@ -134,7 +134,16 @@ def load(overrides: dict | None = None) -> dict:
         "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", ""),
         # The citizen API, Open311 and photos (backend/api, backend/open311, backend/reports/photos.py)
         "BOT_CHANNEL_SECRET": _bot_channel_secret(),
-        "NEARBY_RADIUS_M": _float("NEARBY_RADIUS_M", 50),
+        # Smart intake (backend/intake): possible duplicates are open reports of any category within
+        # NEARBY_RADIUS_M filed within DUPLICATE_WINDOW_DAYS, ranked by meaning; without a description
+        # only the same category within DUPLICATE_NEAR_M counts. One embedding thread per process.
+        "NEARBY_RADIUS_M": _float("NEARBY_RADIUS_M", 150),
+        "DUPLICATE_NEAR_M": _float("DUPLICATE_NEAR_M", 50),
+        "DUPLICATE_WINDOW_DAYS": _float("DUPLICATE_WINDOW_DAYS", 30),
+        "INTAKE_EMBED_THREADS": _int("INTAKE_EMBED_THREADS", 1),
+        "INTAKE_MODEL_CHECK_SECONDS": _float("INTAKE_MODEL_CHECK_SECONDS", 10),
+        # `crowdgov web` turns it on: every gunicorn worker loads the models when it starts.
+        "INTAKE_WARM_UP": _bool("INTAKE_WARM_UP", False),
         "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024),
         "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 40_000_000),
         "PHOTO_MAX_EDGE": _int("PHOTO_MAX_EDGE", 2048),

@@ -8,6 +8,7 @@ from backend.city.area_history import AreaRevision  # noqa: F401
 from backend.city.models import Area, Category, Department, District, category_departments  # noqa: F401
 from backend.disclosure.map_grid_models import MapGridCell, MapGridChange  # noqa: F401
 from backend.feedback.models import Notification  # noqa: F401
+from backend.intake.models import CategoryModel, ReportVector  # noqa: F401
 from backend.incentives.models import ActivityDay, BadgeAward, BoardTotal, PointEntry, PointRule  # noqa: F401
 from backend.open311.models import Open311Submission  # noqa: F401
 from backend.outbox.models import OutboxMessage  # noqa: F401
@@ -24,3 +25,4 @@ from backend.tasks import service as _tasks_service  # noqa: F401,E402
 from backend.updates import privacy as _update_privacy  # noqa: F401,E402
 from backend.alerts import service as _alerts_service  # noqa: F401,E402
 from backend.alerts import following as _following  # noqa: F401,E402
+from backend.intake import service as _intake_service  # noqa: F401,E402

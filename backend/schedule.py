@@ -23,4 +23,7 @@ PERIODIC: list[Periodic] = [
     Periodic("backend.incentives.jobs.award_campaign_finishers", 600),
     # Writes each daily alert digest once per city-local day, after ALERT_DIGEST_HOUR.
     Periodic("backend.alerts.jobs.prepare_digests", 900),
+    # Smart intake: a new classifier when the labelled reports changed; vectors a job missed.
+    Periodic("backend.intake.jobs.retrain", 3600),
+    Periodic("backend.intake.jobs.embed_missing", 300),
 ]

@@ -10,7 +10,7 @@ from bench.common import SCALE, bench_app, print_table, write_json
 from bench.datagen import ensure_data
 
 BENCHMARKS = ["bench.routing", "bench.nearby", "bench.mapview", "bench.inbox", "bench.leaderboards", "bench.ingest",
-              "bench.e2e", "bench.botload"]
+              "bench.e2e", "bench.botload", "bench.intake"]
 
 
 def main(names: list[str]) -> None:

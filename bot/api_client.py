@@ -59,9 +59,15 @@ class ApiClient:
     async def where(self, lat: float, long: float, language: str) -> dict:
         return await self._call("GET", "/where", language=language, params={"lat": lat, "long": long})
 
-    async def nearby(self, lat: float, long: float, category: str, language: str) -> list[dict]:
-        return await self._call("GET", "/reports/nearby", language=language,
-                                params={"lat": lat, "long": long, "category": category})
+    async def nearby(self, lat: float, long: float, category: str | None, language: str, description: str = "") -> list[dict]:
+        params = {"lat": lat, "long": long, "description": description}
+        if category:
+            params["category"] = category
+        return await self._call("GET", "/reports/nearby", language=language, params=params)
+
+    async def suggest(self, description: str, lat: float, long: float, language: str) -> dict:
+        return await self._call("POST", "/reports/suggest", language=language,
+                                json={"description": description, "lat": lat, "long": long})
 
     async def submit(self, token: str, language: str, fields: dict, photos: list[bytes], idempotency_key: str) -> dict:
         if not photos:

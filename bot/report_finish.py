@@ -18,15 +18,16 @@ from bot.wording import status_name
 async def offer_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = texts(update, context)
     draft = _draft(context)
-    nearby = (await api(context).nearby(draft["lat"], draft["long"], draft["category"], language(update, context)))[:3]
+    nearby = (await api(context).nearby(draft["lat"], draft["long"], draft.get("category"), language(update, context),
+                                        draft.get("description") or ""))[:3]
     if not nearby:
         return await summary(update, context)
     lines = [_("Someone may have reported this already. Is it one of these?")]
     rows = []
     for r in nearby:
-        lines.append(f"\n{r['reference']} · {status_name(_, r['status'])} · "
-                     + _("%(m)s m away") % {"m": int(r["distance_m"])} + " · "
+        lines.append(f"\n{r['reference']} · {r['category_name']} · {status_name(_, r['status'])} · "
                      + _("%(n)s supporters") % {"n": r["supporters"]}
+                     + "\n" + r["reason"]
                      + (f"\n{r['description'][:120]}" if r.get("description") else ""))
         rows.append([button(draft, _("👍 This is it: %(ref)s — add my support") % {"ref": r["reference"]}, "d",
                              str(r["id"]))])

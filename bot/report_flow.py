@@ -1,7 +1,7 @@
 """/report: the guided flow, wired as one persistent ConversationHandler.
 
-Location → category → attributes → photos → description → nearby duplicates →
-summary (confirm / edit / cancel). /cancel, stale buttons and garbage are answered at every step.
+Location → description → category (the ones suggested from the description first) → attributes →
+photos → nearby possible duplicates (ranked by meaning) → summary (confirm / edit / cancel). /cancel, stale buttons and garbage are answered at every step.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The steps of /report that build the draft: place, category, attributes, photos, description."""
+"""The steps of /report that build the draft: place, description, category (the suggested ones
+first), attributes, photos."""
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -47,25 +48,33 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
                 reply_markup=ReplyKeyboardRemove())
     if draft.get("editing") and draft.get("category"):
         return await finish.summary(update, context)
-    return await show_categories(update, context, 0)
+    return await ask_description(update, context)
 
 
 # --- category -------------------------------------------------------------------------
 async def _categories(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[dict]:
+    """The categories handled at the place, the ones suggested from the description first."""
     draft = _draft(context)
     everything = await api(context).categories(language(update, context))
     allowed = set(draft.get("allowed") or [])
-    return [c for c in everything if not allowed or c["code"] in allowed] or everything
+    shown = [c for c in everything if not allowed or c["code"] in allowed] or everything
+    order = {code: i for i, code in enumerate(draft.get("suggested") or [])}
+    return sorted(shown, key=lambda c: order.get(c["code"], len(order)))
 
 
 async def show_categories(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int, edit: bool = False) -> str:
     _ = texts(update, context)
     draft = _draft(context)
     categories = await _categories(update, context)
+    heading = _("What kind of problem is it?")
+    names = {c["code"]: c["name"] for c in categories}
+    suggested = [names[code] for code in draft.get("suggested") or [] if code in names]
+    if suggested:
+        heading += "\n" + _("💡 Suggested from your description: %(names)s") % {"names": ", ".join(suggested)}
     await show_page(update, context, categories, page, PAGE_SIZE,
                     lambda shown: [[button(draft, c["name"], "c", c["code"]) for c in shown[i:i + 2]]
                                    for i in range(0, len(shown), 2)],
-                    lambda label, to: button(draft, label, "cp", str(to)), _("What kind of problem is it?"), edit)
+                    lambda label, to: button(draft, label, "cp", str(to)), heading, edit)
     return CATEGORY
 
 
@@ -214,7 +223,7 @@ async def on_photos_button(update: Update, context: ContextTypes.DEFAULT_TYPE, a
 async def _after_photos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     if _draft(context).get("editing"):
         return await finish.summary(update, context)
-    return await ask_description(update, context)
+    return await finish.offer_duplicates(update, context)
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -242,7 +251,23 @@ async def on_description_button(update: Update, context: ContextTypes.DEFAULT_TY
     return await _after_description(update, context)
 
 
+# Suggestions this unsure are not worth putting first.
+SUGGEST_FROM = 0.15
+
+
 async def _after_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    if _draft(context).get("editing"):
+    draft = _draft(context)
+    draft["suggested"] = []
+    if draft.get("description"):
+        try:
+            answer = await api(context).suggest(draft["description"], draft["lat"], draft["long"],
+                                                language(update, context))
+        except ApiError as exc:  # e.g. a description too long: the citizen still chooses, and hears why at sending
+            if exc.status >= 500:
+                raise
+            answer = {"understood": False, "suggestions": []}
+        if answer["understood"]:
+            draft["suggested"] = [s["category"] for s in answer["suggestions"] if s["confidence"] >= SUGGEST_FROM]
+    if draft.get("editing"):
         return await finish.summary(update, context)
-    return await finish.offer_duplicates(update, context)
+    return await show_categories(update, context, 0)

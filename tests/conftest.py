@@ -42,6 +42,8 @@ def app(test_database, redis_server, tmp_path_factory):
         "MEDIA_DIR": str(tmp_path_factory.mktemp("media")),
         "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
         "WTF_CSRF_ENABLED": True,
+        # Every test's database starts empty: the intake model is looked up at every use.
+        "INTAKE_MODEL_CHECK_SECONDS": 0,
     })
     with app.app_context():
         upgrade()

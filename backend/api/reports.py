@@ -1,4 +1,5 @@
-"""Reports: submit (JSON or multipart with photos, idempotent), nearby, support, the public view."""
+"""Reports: submit (JSON or multipart with photos, idempotent), category suggestions, possible
+duplicates nearby, support, the public view."""
 from __future__ import annotations
 
 import hashlib
@@ -9,14 +10,14 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from geo.distance import haversine_m
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
 from backend.api.limits import reports_per_citizen
 from backend.api.schemas import (NearbyIn, NearbyOut, ReportCreatedOut, ReportIn, ReportMultipartIn, ReportOut,
-                                 SupportOut)
+                                 SuggestIn, SuggestOut, SupportOut)
 from backend.errors import ValidationFailed
+from backend.intake import service as intake
 from backend.reports import photos, service, support
 from backend.disclosure import projection as disclosure, public_view
 from backend.api import idempotency
@@ -89,24 +90,62 @@ def create_report():
     return body, status, headers
 
 
+@blp.post("/reports/suggest")
+@blp.arguments(SuggestIn)
+@blp.response(200, SuggestOut)
+def suggest(args):
+    """The three likeliest categories for a description (and a place: only categories handled there).
+
+    An empty or unintelligible description answers `understood: false` with low confidences."""
+    lang = language()
+    answer = intake.suggest(args["description"], args["lat"], args["long"])
+    suggestions = [{"category": c.code, "name": c.name(lang), "group": c.group, "confidence": p}
+                   for c, p in answer.suggestions]
+    low = not suggestions or suggestions[0]["confidence"] < 0.5
+    if answer.model_version is None:
+        message = _("Suggestions are not available yet. Please choose a category.")
+    elif not args["description"].strip():
+        message = _("Describe the problem to get suggestions. Please choose a category.")
+    elif not answer.understood:
+        message = _("We could not tell the kind of problem from this description. Please choose a category.")
+    elif low:
+        message = _("Not sure: these categories might fit. Please choose one.")
+    else:
+        message = _("Suggested from your description. Please check and choose.")
+    return {"suggestions": suggestions, "understood": answer.understood, "low_confidence": low,
+            "message": message, "model_version": answer.model_version}
+
+
+def _reason(match) -> str:
+    parts = [_("%(m)d m away", m=round(match.distance_m))]
+    if "similar_wording" in match.reasons:
+        parts.append(_("similar wording"))
+    if match.same_category:
+        parts.append(_("same category"))
+    return " · ".join(parts)
+
+
 @blp.get("/reports/nearby")
 @blp.arguments(NearbyIn, location="query")
 @blp.response(200, NearbyOut(many=True))
 def nearby(args):
-    """Open reports of the category near the point, nearest first ("is this the same issue?")."""
+    """Open reports that may be the same problem ("is this the same issue?"), likeliest first.
+
+    Reports of any category within NEARBY_RADIUS_M, filed within DUPLICATE_WINDOW_DAYS, ranked by
+    how alike their descriptions are, the category and the distance; `reasons` says why each is offered."""
     lang = language()
     out = []
-    for report, distance in support.nearby(args["lat"], args["long"], args["category"]):
-        if report.category.sensitive:
-            # An exact distance would give away a coarsened location: measure from the public one.
-            distance = haversine_m(float(args["lat"]), float(args["long"]), *disclosure.public_location(report))
+    for found in intake.duplicates_near(args["lat"], args["long"], args["description"], args["category"]):
+        report, match = found.report, found.match
         links = public_view.photo_links(report)
         out.append({"id": report.id, "reference": public_view.reference(report), "category": report.category.code,
                     "category_name": report.category.name(lang), "status": report.status.value,
-                    "description": report.description, "distance_m": round(distance, 1),
+                    "description": report.description, "distance_m": round(match.distance_m, 1),
                     "supporters": support.supporter_count(report), "created_at": report.created_at,
                     "public_url": public_view.public_url(report),
-                    "thumbnail_url": links[0]["thumbnail_url"] if links else None})
+                    "thumbnail_url": links[0]["thumbnail_url"] if links else None,
+                    "score": match.score, "similarity": match.wording, "same_category": match.same_category,
+                    "reasons": match.reasons, "reason": _reason(match)})
     return out
 
 

@@ -112,7 +112,12 @@ class ReportCreatedOut(Schema):
 
 
 class NearbyIn(PointIn):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    category = fields.String(load_default=None, validate=validate.Length(min=1, max=60),
+                             metadata={"description": "The category chosen so far: ranks its reports higher, "
+                                                      "does not filter (reports of other categories are offered too)"})
+    description = fields.String(load_default="", validate=validate.Length(max=4000),
+                                metadata={"description": "What the citizen wrote: reports worded alike rank first. "
+                                                         "Without it only the same category close by is offered"})
 
 
 class ReportBriefOut(Schema):
@@ -128,8 +133,39 @@ class ReportBriefOut(Schema):
 
 
 class NearbyOut(ReportBriefOut):
-    distance_m = fields.Float()
+    distance_m = fields.Float(metadata={"description": "From the point asked about to the report's public location"})
     thumbnail_url = fields.String(allow_none=True)
+    score = fields.Float(metadata={"description": "How likely it is the same problem, 0-1 (the list is sorted by it)"})
+    similarity = fields.Float(allow_none=True, metadata={"description": "How alike the two descriptions are, 0-1; "
+                                                                        "null without a description"})
+    same_category = fields.Boolean()
+    reasons = fields.List(fields.String(validate=validate.OneOf(["near", "similar_wording", "same_category"])),
+                          metadata={"description": "Why it is offered: near (within DUPLICATE_NEAR_M), "
+                                                   "similar_wording, same_category"})
+    reason = fields.String(metadata={"description": "The same reasons in words, in the request's language"})
+
+
+class SuggestIn(In):
+    description = fields.String(load_default="", metadata={"description": "What the citizen wrote (at most 4000 characters)"})
+    lat = fields.Raw(load_default=None, metadata={"description": "Latitude, WGS84: only categories handled there"})
+    long = fields.Raw(load_default=None, metadata={"description": "Longitude, WGS84 (with lat)"})
+
+
+class SuggestedCategoryOut(Schema):
+    category = fields.String(metadata={"description": "Category (service) code"})
+    name = fields.String()
+    group = fields.String()
+    confidence = fields.Float(metadata={"description": "Probability the description is of this category, 0-1"})
+
+
+class SuggestOut(Schema):
+    suggestions = fields.List(fields.Nested(SuggestedCategoryOut),
+                              metadata={"description": "At most three, likeliest first; the citizen still chooses"})
+    understood = fields.Boolean(metadata={"description": "False for an empty or unintelligible description: the "
+                                                         "suggestions are then only what is common, at low confidence"})
+    low_confidence = fields.Boolean(metadata={"description": "True when no suggestion reaches 0.5"})
+    message = fields.String(metadata={"description": "What to tell the citizen, in the request's language"})
+    model_version = fields.Integer(allow_none=True, metadata={"description": "The classifier version that answered"})
 
 
 class SupportOut(Schema):

@@ -6,6 +6,7 @@ from flask.cli import FlaskGroup
 
 from backend.cli.apikeys import apikey_group
 from backend.cli.banner import banner_command
+from backend.cli.intake import intake_group
 from backend.cli.mapgrid import map_group
 from backend.cli.processes import bot_command, web_command, worker_command
 from backend.cli.seed import seed_group
@@ -34,3 +35,4 @@ main.add_command(bot_command)
 main.add_command(apikey_group)
 main.add_command(map_group)
 main.add_command(banner_command)
+main.add_command(intake_group)

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 def web_command(host: str, port: int, workers: int) -> None:
     """Serve the web app with gunicorn."""
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    os.environ.setdefault("INTAKE_WARM_UP", "1")
     os.execv(gunicorn, [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
                         "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                         "backend:create_app()"])

@@ -13,7 +13,7 @@ from backend.accounts.models import Citizen, StaffUser
 from backend.city.models import Area, Category, Department, District
 from backend.city.service import validate_attribute_definitions
 from backend.clock import utcnow
-from backend.demo.catalogue import CATEGORIES, DEPARTMENTS
+from backend.demo.catalogue import CATEGORIES, DEPARTMENTS, KEYWORDS
 from backend.demo.geography import DISTRICTS, city_shape, district_shapes
 from backend.demo.logins import DemoLogin, demo_logins
 from backend.demo.population import seed_citizens, seed_reports
@@ -54,7 +54,7 @@ def _seed_map() -> dict[str, Department]:
             db.session.add(Category(
                 code=code, name_en=en, name_zh=zh, group=group, default_sla_hours=sla, sensitive=sensitive,
                 attributes=validate_attribute_definitions(attributes), description_en=desc_en, description_zh=desc_zh,
-                keywords="", verify_redundancy=3, active=True,
+                keywords=KEYWORDS.get(code, ""), verify_redundancy=3, active=True,
                 departments=[departments[d] for d, *_rest, cats in DEPARTMENTS if code in cats]))
     db.session.commit()
     return departments
@@ -77,6 +77,11 @@ def seed_demo() -> Summary:
     citizens = seed_citizens(rng, CITIZENS)
     if db.session.scalar(select(func.count()).select_from(Report)) == 0:
         seed_reports(rng, citizens, REPORTS, utcnow())
+    # The demo's first category model, from its catalogue and its year of reports.
+    from backend.intake import training
+
+    training.train()
+    db.session.commit()
     counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in [
         ("districts", District), ("departments", Department), ("areas", Area), ("categories", Category),
         ("staff users", StaffUser), ("citizens", Citizen), ("reports", Report)]}

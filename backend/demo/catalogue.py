@@ -115,3 +115,21 @@ REJECTION_NOTES = [
     ("经现场核查，未发现问题。", "We inspected the site and found no problem."),
     ("该位置不属于公共设施。", "This location is private property, not a public facility."),
 ]
+
+# What citizens call these problems, in both languages: a city's first classifier learns from
+# these, the names and the descriptions before it has any history (backend/intake/examples.py).
+KEYWORDS = {
+    "pothole": "坑, 坑洼, 路面塌陷, 路面破损, 沥青, pothole, hole in the road, road surface, asphalt, crater",
+    "damaged_sidewalk": "人行道, 地砖, 盲道, 步行道, 路沿石, sidewalk, pavement, footpath, paving slab, kerb, tactile paving",
+    "traffic_signal": "红绿灯, 信号灯, 交通灯, 行人灯, 倒计时, traffic light, signal, pedestrian crossing, green man, red light",
+    "abandoned_vehicle": "僵尸车, 废弃车辆, 无牌车, 废弃自行车, 共享单车, abandoned car, no plates, wreck, dumped bike, scooter",
+    "broken_streetlight": "路灯, 街灯, 灯杆, 不亮, 太黑, streetlight, street lamp, lamp post, light out, dark at night",
+    "illegal_dumping": "乱倒垃圾, 建筑垃圾, 装修垃圾, 渣土, 大件垃圾, fly-tipping, dumped rubbish, rubble, sofa, mattress",
+    "overflowing_bin": "垃圾桶, 垃圾箱, 满溢, 没人清运, bin, litter bin, overflowing, full bin, not emptied, trash can",
+    "graffiti": "涂鸦, 小广告, 喷漆, 乱涂乱画, graffiti, spray paint, stickers, flyers, tagging, vandalism",
+    "noise_nuisance": "噪音, 噪声, 扰民, 夜间施工, 太吵, noise, loud music, construction at night, too loud, can't sleep",
+    "fallen_tree": "树, 倒树, 树枝, 断枝, 台风, fallen tree, branch, tree down, uprooted, storm",
+    "water_leak": "漏水, 水管, 爆管, 消防栓, 冒水, water leak, burst pipe, water main, hydrant, leaking",
+    "blocked_drain": "下水道, 排水, 积水, 雨水口, 淹水, blocked drain, flooding, sewer, gutter, standing water",
+    "damaged_playground": "游乐场, 秋千, 滑梯, 儿童设施, 跷跷板, playground, swing, slide, climbing frame, children",
+}

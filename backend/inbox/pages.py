@@ -18,6 +18,7 @@ from backend.extensions import db
 from backend.inbox import display, verification_labels
 from backend.inbox.auth import current_staff
 from backend import policy
+from backend.intake import service as intake
 from backend.reports import nearby, service as reports
 from backend.updates import service as updates
 from backend.triage import inbox_query, moderation, response_templates, sla
@@ -27,6 +28,8 @@ from backend.triage.service import REJECT_REASONS
 from backend.triage.models import TemplateUse
 from backend.tasks.service import verification_state
 
+# A suggested category this likely puts its department first in the hand-over list.
+HAND_OVER_SUGGESTION_AT = 0.2
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates", static_folder="static",
                static_url_path="/static")
 
@@ -128,18 +131,35 @@ def report(report_id: int):
     near = nearby.nearby(found)
     photos = list(db.session.scalars(select(Attachment).where(Attachment.report_id == found.id).order_by(Attachment.id)))
     supporters = db.session.scalar(select(db.func.count()).select_from(Supporter).where(Supporter.report_id == found.id))
-    duplicates = nearby.possible_duplicates(found) if found.status not in nearby.DEAD else []
+    duplicates = intake.duplicates_of(found) if found.status in intake.STAFF_ALIVE else []
+    suggestion = intake.suggest_for(found)
     held = reports.is_held(found)
     return render_template(
         "inbox/report.html", report=found, lat=lat, long=long, photos=photos, supporters=supporters,
         nearby_points=[{"id": r.id, "lat": la, "long": lo, "status": r.status.value, "url": url_for("inbox.report", report_id=r.id)}
                        for r, la, lo in near if may_see_report(staff, r)],
-        duplicates=[d for d in duplicates if may_see_report(staff, d)],
-        time_left=sla.time_left(found), departments=_departments(),
+        duplicates=[d for d in duplicates if may_see_report(staff, d.report)],
+        suggestion=suggestion, time_left=sla.time_left(found),
+        departments=_departments_suggested_first(found, lat, long, suggestion),
         templates=response_templates.active(), reject_reasons=REJECT_REASONS, held=held,
         map_tiles=current_app.config.get("MAP_TILE_URL", ""), staff_names=_staff_names(found),
         verification=verification_state(found.id), verification_labels=verification_labels,
         citizen_updates=updates.all_updates(staff, found.id))
+
+
+def _departments_suggested_first(found, lat: float, long: float, suggestion) -> list[tuple[Department, str | None]]:
+    """Every department; first, in the suggestion's order, those that handle a category the
+    description suggests (with some confidence) here, with that category's name."""
+    from backend.city.service import responsible_department_id
+
+    lang = display.language()
+    handles: dict[int, tuple[int, str]] = {}
+    for rank, (category, confidence) in enumerate(suggestion.suggestions if suggestion.understood else []):
+        department_id = responsible_department_id(category.id, lat, long)
+        if department_id is not None and category.id != found.category_id and confidence >= HAND_OVER_SUGGESTION_AT:
+            handles.setdefault(department_id, (rank, category.name(lang)))
+    ranked = sorted(_departments(), key=lambda d: handles.get(d.id, (len(handles), ""))[0])
+    return [(d, handles[d.id][1] if d.id in handles else None) for d in ranked]
 
 
 def _staff_names(found) -> dict[int, str]:

@@ -1,5 +1,6 @@
-"""Reports near a report: the small map of the staff report page, and possible duplicates
-(same category, close by, around the same time, still alive)."""
+"""Reports near a report: the small map of the staff report page, and the inbox list's cheap
+"possible duplicates" filter (same category, close by, around the same time, still alive); the
+report page's ranked possible duplicates are backend/intake's."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,15 +38,6 @@ def possible_duplicates_clause(report=Report):
 
 def _location_of(report: Report):
     return select(Report.location).where(Report.id == report.id).scalar_subquery()
-
-
-def possible_duplicates(report: Report, limit: int = 10) -> list[Report]:
-    return list(db.session.scalars(
-        select(Report).where(
-            Report.id != report.id, Report.category_id == report.category_id, Report.status.not_in(DEAD),
-            Report.created_at.between(report.created_at - DUPLICATE_WINDOW, report.created_at + DUPLICATE_WINDOW),
-            within_metres(Report.location, _location_of(report), DUPLICATE_RADIUS_M),
-        ).order_by(func.ST_Distance(Report.location, _location_of(report)), Report.id).limit(limit)))
 
 
 def nearby(report: Report, radius_m: float = 300, limit: int = 30) -> list[tuple[Report, float, float]]:

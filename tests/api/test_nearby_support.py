@@ -17,7 +17,7 @@ def make(category, lat, long, reporter=None):
     return report
 
 
-def test_nearby_lists_open_reports_of_the_category_nearest_first(client, city, run_jobs):
+def test_without_a_description_nearby_lists_open_reports_of_the_category_nearest_first(client, city, run_jobs):
     far = make("pothole", HERE[0] + 0.00040, HERE[1])        # ~44 m
     near = make("pothole", HERE[0] + 0.00010, HERE[1])       # ~11 m
     make("pothole", HERE[0] + 0.00060, HERE[1])              # ~67 m: outside 50 m
@@ -38,14 +38,23 @@ def test_nearby_lists_open_reports_of_the_category_nearest_first(client, city, r
                             "supporters", "created_at", "public_url"}
 
 
-def test_the_radius_is_configurable(client, city, app, monkeypatch):
-    make("pothole", HERE[0] + 0.00060, HERE[1])
-    monkeypatch.setitem(app.config, "NEARBY_RADIUS_M", 100)
-    assert len(client.get(f"/api/v1/reports/nearby?lat={HERE[0]}&long={HERE[1]}&category=pothole").json) == 1
+def test_the_radii_are_configurable(client, city, app, run_jobs, monkeypatch):
+    make("pothole", HERE[0] + 0.00060, HERE[1])              # ~67 m, described "here"
+    run_jobs()
+    url = f"/api/v1/reports/nearby?lat={HERE[0]}&long={HERE[1]}&category=pothole"
+    assert len(client.get(url + "&description=here").json) == 1      # worded alike within 150 m
+    monkeypatch.setitem(app.config, "NEARBY_RADIUS_M", 60)
+    assert client.get(url + "&description=here").json == []
+    # Without a description, only the same category within DUPLICATE_NEAR_M.
+    assert client.get(url).json == []
+    monkeypatch.setitem(app.config, "NEARBY_RADIUS_M", 150)
+    monkeypatch.setitem(app.config, "DUPLICATE_NEAR_M", 100)
+    assert len(client.get(url).json) == 1
 
 
 @pytest.mark.parametrize("query, status", [("lat=NaN&long=121.47&category=pothole", 422),
                                            ("lat=31.2&long=121.47&category=", 422),
+                                           ("lat=31.2&long=121.47&description=" + "x" * 4001, 422),
                                            ("lat=31.2&long=121.47&category=volcano", 404),
                                            ("lat=31.2&long=-500&category=pothole", 422)])
 def test_nearby_bad_inputs(client, city, query, status):

@@ -77,13 +77,13 @@ def test_privacy_export_and_delete_with_confirmation(telegram, bot, city):
 def test_a_report_in_chinese(telegram, bot, city):
     chat = Chat(telegram, 8003, "zh-hans")
     chat.send("/report", expect="问题在哪里？")
-    chat.location(*INSIDE, expect="是什么问题？")
+    chat.location(*INSIDE, expect="请用几句话描述问题")
+    chat.send("路面有坑", expect="是什么问题？")
     chat.press("路面坑洼", expect="有多大？")
     chat.press("小", expect="深度（厘米）（选填）")
     chat.send("五", expect="这不是数字")
     chat.send("5", expect="最多发送 3 张问题照片")
-    chat.press("跳过照片", expect="请用几句话描述问题")
-    summary = chat.send("路面有坑", expect="请核对您的报告")
+    summary = chat.press("跳过照片", expect="请核对您的报告")
     assert "类别：路面坑洼" in summary["text"]
     chat.press("✅ 提交", expect="谢谢！您的报告 CG-")
     assert db.session.scalars(select(Report.description)).one() == "路面有坑"

@@ -12,14 +12,14 @@ def test_a_full_report_with_location_category_attribute_photo_and_description(ch
     chat.send("/report", expect="Where is the problem?")
     assert chat.messages[-1]["reply_markup"]["keyboard"][0][0]["request_location"] is True
     chat.location(*OUTSIDE, expect="outside the area the city serves")
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    chat.send("Deep hole next to the bus stop", expect="What kind of problem is it?")
     chat.press("Pothole", expect="How big is it?")
     chat.press("Small", expect="Depth in cm (optional)")
     chat.send("very deep", expect="That is not a number")
     chat.send("12", expect="Send up to 3 photos")
     chat.photo(f.jpeg(), expect="Photo 1 of 3 received")
-    chat.press("Done", expect="Describe the problem")
-    summary = chat.send("Deep hole next to the bus stop", expect="Please check your report")
+    summary = chat.press("Done", expect="Please check your report")
     assert "Category: Pothole" in summary["text"] and "Photos: 1" in summary["text"]
     assert "How big is it?: Small" in summary["text"] and "Depth in cm: 12" in summary["text"]
     done = chat.press("✅ Send", expect="Thank you! Your report CG-")
@@ -39,13 +39,13 @@ def test_a_full_report_with_location_category_attribute_photo_and_description(ch
     assert texts[1].splitlines()[1] == "Sent to City Roads Bureau."
 
 
-def _report_until_description(chat, category="Pothole"):
+def _report_until_photos(chat, description, category="Pothole"):
     chat.send("/report", expect="Where is the problem?")
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    chat.send(description, expect="What kind of problem is it?")
     chat.press(category, expect="How big is it?")
     chat.press("Large", expect="Depth in cm")
     chat.press("Skip", expect="Send up to 3 photos")
-    chat.press("Skip photos", expect="Describe the problem")
 
 
 def test_a_nearby_report_is_offered_and_supported_and_both_hear_of_its_progress(chat, telegram, city, run_jobs):
@@ -56,8 +56,8 @@ def test_a_nearby_report_is_offered_and_supported_and_both_hear_of_its_progress(
     existing = reports.submit(category="pothole", lat=INSIDE[0] + 0.0001, long=INSIDE[1], description="big hole",
                               attributes={"size": "large"}, reporter=first_reporter)
     run_jobs()
-    _report_until_description(chat)
-    offer = chat.send("Hole in the road", expect="Someone may have reported this already")
+    _report_until_photos(chat, "Hole in the road")
+    offer = chat.press("Skip photos", expect="Someone may have reported this already")
     assert f"CG-{existing.id:06d}" in offer["text"] and "big hole" in offer["text"]
     chat.press(f"👍 This is it: CG-{existing.id:06d}", expect="Your support was added")
     assert db.session.scalar(select(db.func.count()).select_from(Report)) == 1
@@ -88,8 +88,8 @@ def test_no_its_new_goes_on_to_the_summary(chat, city, run_jobs):
 
     reports.submit(category="pothole", lat=INSIDE[0], long=INSIDE[1], attributes={"size": "large"})
     run_jobs()
-    _report_until_description(chat)
-    chat.send("Another hole", expect="Someone may have reported this already")
+    _report_until_photos(chat, "Another hole")
+    chat.press("Skip photos", expect="Someone may have reported this already")
     chat.press("No, mine is new", expect="Please check your report")
     chat.press("✅ Send", expect="Thank you! Your report")
     assert db.session.scalar(select(db.func.count()).select_from(Report)) == 2
@@ -97,15 +97,15 @@ def test_no_its_new_goes_on_to_the_summary(chat, city, run_jobs):
 
 def test_a_shared_place_and_a_live_location_are_accepted(chat, city):
     chat.send("/report", expect="Where is the problem?")
-    chat.venue(*INSIDE, "People's Square", "Renmin Avenue 1", expect="What kind of problem is it?")
+    chat.venue(*INSIDE, "People's Square", "Renmin Avenue 1", expect="Describe the problem")
     assert "People's Square, Renmin Avenue 1" in chat.messages[-2]["text"]
+    chat.press("Skip", expect="What kind of problem is it?")
     chat.press("Illegal dumping", expect="What waste?")
     edited = chat.press("Bags", expect="")  # toggled: the keyboard is edited in place
     assert edited["method"] == "editMessageReplyMarkup"
     assert ("✓ Bags" in [t for t, _d in chat.telegram.buttons(edited)])
     chat.press("Done", expect="Send up to 3 photos")
-    chat.press("Skip photos", expect="Describe the problem")
-    chat.press("Skip", expect="Please check your report")
+    chat.press("Skip photos", expect="Please check your report")
     chat.press("✏️ Edit", expect="What would you like to change?")
     chat.press("Place", expect="Where is the problem?")
     chat.location(INSIDE[0] + 0.001, INSIDE[1], expect="Please check your report", live_period=900)
@@ -120,7 +120,8 @@ def test_categories_are_paged(chat, city):
         f.category(f"extra{n}", [city["roads"]], name_en=f"Extra {n}")
     db.session.commit()
     chat.send("/report", expect="Where is the problem?")
-    page1 = chat.location(*INSIDE, expect="What kind of problem is it? (1/2)")
+    chat.location(*INSIDE, expect="Describe the problem")
+    page1 = chat.press("Skip", expect="What kind of problem is it? (1/2)")
     assert len([b for b in chat.telegram.buttons(page1) if b[1].split(":")[2] == "c"]) == 6
     chat.press("More ▶", expect="What kind of problem is it? (2/2)")
     edited = chat.messages[-1]
@@ -132,7 +133,8 @@ def test_the_conversation_survives_a_restart_of_the_bot(bot, bot_settings, chat,
     from tests.bot.conftest import BotRunner
 
     chat.send("/report", expect="Where is the problem?")
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    chat.press("Skip", expect="What kind of problem is it?")
     bot.stop()
     restarted = BotRunner(bot_settings).start()
     try:
@@ -140,3 +142,17 @@ def test_the_conversation_survives_a_restart_of_the_bot(bot, bot_settings, chat,
         chat.press("Small", expect="Depth in cm")
     finally:
         restarted.stop()
+
+
+def test_categories_suggested_from_the_description_come_first(chat, city, run_jobs):
+    from backend.intake import training
+
+    training.train()   # the city's first classifier, from its three categories' names alone
+    db.session.commit()
+    chat.send("/report", expect="Where is the problem?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    offer = chat.send("Someone dumped bags of rubbish and an old sofa here", expect="What kind of problem is it?")
+    assert "💡 Suggested from your description: Illegal dumping" in offer["text"]
+    labels = [label for label, data in chat.telegram.buttons(offer) if data.split(":")[2] == "c"]
+    assert labels[0] == "Illegal dumping"
+    chat.press("Pothole", expect="How big is it?")  # the citizen still chooses

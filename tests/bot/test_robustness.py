@@ -7,14 +7,17 @@ from backend.reports.models import Report
 from tests import factories as f
 from tests.city_fixture import INSIDE
 
-STEPS = ["location", "category", "attribute_list", "attribute_number", "photos", "description", "confirm", "edit"]
+STEPS = ["location", "description", "category", "attribute_list", "attribute_number", "photos", "confirm", "edit"]
 
 
 def _go_to(chat, step: str) -> None:
     chat.send("/report", expect="Where is the problem?")
     if step == "location":
         return
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    if step == "description":
+        return
+    chat.send("A hole", expect="What kind of problem is it?")
     if step == "category":
         return
     chat.press("Pothole", expect="How big is it?")
@@ -26,10 +29,7 @@ def _go_to(chat, step: str) -> None:
     chat.press("Skip", expect="Send up to 3 photos")
     if step == "photos":
         return
-    chat.press("Skip photos", expect="Describe the problem")
-    if step == "description":
-        return
-    chat.send("A hole", expect="Please check your report")
+    chat.press("Skip photos", expect="Please check your report")
     if step == "confirm":
         return
     chat.press("✏️ Edit", expect="What would you like to change?")
@@ -44,7 +44,8 @@ HINT = {"location": "Please send the location", "category": "Please choose a cat
 @pytest.mark.parametrize("step", STEPS)
 def test_cancel_garbage_and_stale_buttons_at_every_step(chat, city, step):
     chat.send("/report", expect="Where is the problem?")
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    chat.press("Skip", expect="What kind of problem is it?")
     old_button = chat.find_button("Pothole")  # from a draft about to be abandoned
     old_message = chat.telegram.last_with_button(chat.user_id, old_button)
     chat.send("/cancel", expect="Cancelled. Nothing was sent.")
@@ -69,7 +70,8 @@ def test_cancel_garbage_and_stale_buttons_at_every_step(chat, city, step):
 
 def test_a_button_of_an_earlier_step_in_the_same_draft_is_stale(chat, city):
     chat.send("/report", expect="Where is the problem?")
-    chat.location(*INSIDE, expect="What kind of problem is it?")
+    chat.location(*INSIDE, expect="Describe the problem")
+    chat.press("Skip", expect="What kind of problem is it?")
     chat.press("Pothole", expect="How big is it?")
     chat.press("Noise", expect="That button belongs to an earlier step")  # the category keyboard again
     chat.press("Small", expect="Depth in cm")
@@ -84,8 +86,7 @@ def test_photos_stop_at_three_and_files_are_refused_politely(chat, city):
     _go_to(chat, "photos")
     chat.photo(f.jpeg(), expect="Photo 1 of 3")
     chat.photo(f.jpeg(colour=(0, 0, 200)), expect="Photo 2 of 3")
-    chat.photo(f.jpeg(colour=(0, 200, 0)), expect="Describe the problem")
-    chat.send("Three photos", expect="Please check your report")
+    chat.photo(f.jpeg(colour=(0, 200, 0)), expect="Please check your report")
     assert "Photos: 3" in chat.messages[-1]["text"]
 
 
