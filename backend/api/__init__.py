@@ -13,6 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 from backend.api import errors, limits
 from backend.api.schemas import ErrorOut
 from backend.errors import NotFound
+from backend.schema_fields import OPENAPI_TYPES
 
 
 class CitizenApi(Api):
@@ -66,6 +67,8 @@ def init_app(app: Flask) -> None:
     api = CitizenApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     app.extensions["crowdgov_api"] = api
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for field, (kind, fmt) in OPENAPI_TYPES.items():
+        api.register_field(field, kind, fmt)
     limits.init_app(app)
 
     from backend.api import catalogue, citizens, media, points, reports, tasks

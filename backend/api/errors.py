@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import DomainError
-from backend import text_input
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
@@ -69,7 +68,6 @@ def _too_deep(error: RecursionError):
 def register(bp: Blueprint) -> None:
     # The language is chosen per request (Accept-Language), never carried over from an earlier one.
     bp.before_request(flask_babel.refresh)
-    bp.before_request(text_input.refuse_bad_text)
     bp.register_error_handler(RecursionError, _too_deep)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(DomainError, _domain_error)

@@ -8,6 +8,7 @@ from backend.api import errors, limits
 from backend.api.authentication import citizen_required, current_citizen, require_citizen
 from backend.api.catalogue import language
 from backend.api.schemas import In
+from backend.schema_fields import Integer, Text
 from backend.extensions import db
 from backend.incentives import boards, standing
 
@@ -83,8 +84,9 @@ class VisibilityOut(Schema):
 
 class BoardIn(In):
     period = fields.String(load_default="all", validate=validate.OneOf(boards.PERIODS))
-    district = fields.String(load_default=None, metadata={"description": "A district code; the whole city if absent"})
-    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=boards.MAX_LIMIT))
+    district = Text(max_length=100, multiline=False, load_default=None,
+                    metadata={"description": "A district code; the whole city if absent"})
+    limit = Integer(load_default=10, minimum=1, maximum=boards.MAX_LIMIT)
 
 
 class BoardRowOut(Schema):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from flask import request
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from geo.distance import haversine_m
+from backend import parameters
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
@@ -32,13 +32,11 @@ def _fields_of(error: ValidationError) -> dict[str, str]:
 def _incoming() -> tuple[dict, list[bytes]]:
     """The report's fields and raw photos, from JSON or from a multipart form."""
     if request.mimetype == "multipart/form-data":
-        data = request.form.to_dict()
+        # A form cannot say "absent" for an optional field: empty, and the text "null" that
+        # generated clients send for a null value, mean absent.
+        data = {k: v for k, v in request.form.items() if v.strip() not in ("", "null")}
         if "attributes" in data:
-            try:
-                data["attributes"] = json.loads(data["attributes"]) if data["attributes"].strip() else {}
-            except ValueError:
-                raise ValidationFailed("invalid_input", _("Some fields are not valid."),
-                                       {"attributes": "not valid JSON"}) from None
+            data["attributes"] = parameters.json_value(data["attributes"], "attributes")
         uploads = [f for f in request.files.getlist("photos") if f and f.filename is not None]
         if len(uploads) > photos.MAX_PHOTOS:
             raise ValidationFailed("too_many_photos", _("At most %(n)d photos per report.", n=photos.MAX_PHOTOS),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from backend.schema_fields import Id, Integer, Latitude, Longitude, Text
+
 
 class In(Schema):
     class Meta:
@@ -16,25 +18,25 @@ class ErrorOut(Schema):
                           metadata={"description": "Per field problems"})
 
 
-LANGUAGE = fields.String(load_default=None, validate=validate.Length(max=20),
-                         metadata={"description": "zh_Hans or en (any zh-*/en-* tag is accepted)"})
+LANGUAGE = Text(max_length=20, multiline=False, load_default=None,
+                metadata={"description": "zh_Hans or en (any zh-*/en-* tag is accepted)"})
 
 
 class CitizenIn(In):
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    display_name = Text(max_length=80, multiline=False, required=True)
     language = LANGUAGE
 
 
 class CitizenPatch(In):
-    display_name = fields.String(validate=validate.Length(min=1, max=80))
-    language = fields.String(validate=validate.Length(max=20))
+    display_name = Text(max_length=80, multiline=False, validate=validate.Length(min=1))
+    language = Text(max_length=20, multiline=False)
 
 
 class ChannelLoginIn(In):
     channel = fields.String(required=True, validate=validate.OneOf(["telegram"]))
     channel_secret = fields.String(required=True, validate=validate.Length(min=1, max=200))
     external_id = fields.Raw(required=True, metadata={"description": "The user's id on the channel (string or integer)"})
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    display_name = Text(max_length=200, multiline=False, required=True)
     language = LANGUAGE
 
 
@@ -73,8 +75,8 @@ class CategoryOut(Schema):
 
 
 class PointIn(In):
-    lat = fields.Raw(required=True, metadata={"description": "Latitude, WGS84"})
-    long = fields.Raw(required=True, metadata={"description": "Longitude, WGS84"})
+    lat = Latitude(required=True)
+    long = Longitude(required=True)
 
 
 class ResponsibilityOut(Schema):
@@ -90,12 +92,14 @@ class WhereOut(Schema):
 
 
 class ReportIn(In):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    lat = fields.Raw(required=True)
-    long = fields.Raw(required=True)
-    description = fields.String(load_default="", metadata={"description": "At most 4000 characters"})
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    category = Text(max_length=60, multiline=False, required=True, metadata={"description": "A category code"})
+    lat = Latitude(required=True)
+    long = Longitude(required=True)
+    # The 4000-character limit is the reports service's (every channel shares it, with its own error code).
+    description = Text(max_length=100_000, load_default="", metadata={"description": "At most 4000 characters"})
+    attributes = fields.Dict(keys=fields.String(), load_default=dict,
+                             metadata={"description": "Answers to the category's attribute questions, by code"})
+    address = Text(max_length=300, multiline=False, load_default=None, allow_none=True)
 
 
 class ReportMultipartIn(ReportIn):
@@ -112,7 +116,7 @@ class ReportCreatedOut(Schema):
 
 
 class NearbyIn(PointIn):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    category = Text(max_length=60, multiline=False, required=True)
 
 
 class ReportBriefOut(Schema):
@@ -165,8 +169,8 @@ class ReportOut(ReportSummaryOut):
 
 
 class PageIn(In):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, minimum=1, maximum=100000)
+    page_size = Integer(load_default=20, minimum=1, maximum=100)
 
 
 class PageOut(Schema):
