@@ -65,6 +65,17 @@ def _too_deep(error: RecursionError):
     raise error
 
 
+def answer(error: Exception):
+    """The API's answer to an error raised outside its blueprints' views (routing, before_request)."""
+    flask_babel.refresh()
+    if isinstance(error, DomainError):
+        return _domain_error(error)
+    response = _http_error(error)
+    if isinstance(error, HTTPException) and error.code == 405:
+        response.headers["Allow"] = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+    return response
+
+
 def register(bp: Blueprint) -> None:
     # The language is chosen per request (Accept-Language), never carried over from an earlier one.
     bp.before_request(flask_babel.refresh)

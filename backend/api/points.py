@@ -12,7 +12,7 @@ from backend.schema_fields import Integer, Text
 from backend.extensions import db
 from backend.incentives import boards, standing
 
-blp = Blueprint("api_points", __name__, url_prefix="/api/v1", description="Points, levels, badges and leaderboards")
+blp = Blueprint("Points", __name__, url_prefix="/api/v1", description="Points, levels, badges and leaderboards")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]

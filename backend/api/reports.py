@@ -19,7 +19,7 @@ from backend.api.schemas import (NearbyIn, NearbyOut, ReportCreatedOut, ReportIn
 from backend.errors import ValidationFailed
 from backend.reports import disclosure, idempotency, photos, public_view, service, support
 
-blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Reports")
+blp = Blueprint("Reports", __name__, url_prefix="/api/v1", description="Submitting reports, nearby reports, support, the public view")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
@@ -66,7 +66,9 @@ def _incoming() -> tuple[dict, list[bytes]]:
 @blp.response(201, ReportCreatedOut)
 @citizen_required
 def create_report():
-    """Submit a report. Outside every department's area: 422 with code outside_service_area."""
+    """Submit a report (JSON, or a multipart form with up to 3 photos).
+
+    Outside every department's area: 422 with code outside_service_area."""
     citizen = require_citizen()
     fields, raw = _incoming()
     digest = idempotency.fingerprint({**fields, "photos": [hashlib.sha256(p).hexdigest() for p in raw]})
@@ -90,7 +92,7 @@ def create_report():
 @blp.arguments(NearbyIn, location="query")
 @blp.response(200, NearbyOut(many=True))
 def nearby(args):
-    """Open reports of the category near the point, nearest first ("is this the same issue?")."""
+    """Open reports near the point, nearest first ("is this the same issue?")."""
     lang = language()
     out = []
     for report, distance in support.nearby(args["lat"], args["long"], args["category"]):

@@ -96,16 +96,17 @@ class ReportIn(In):
     lat = Latitude(required=True)
     long = Longitude(required=True)
     # The 4000-character limit is the reports service's (every channel shares it, with its own error code).
-    description = Text(max_length=100_000, load_default="", metadata={"description": "At most 4000 characters"})
+    description = Text(max_length=100_000, load_default="", metadata={"description": "What is wrong", "maxLength": 4000})
     attributes = fields.Dict(keys=fields.String(), load_default=dict,
                              metadata={"description": "Answers to the category's attribute questions, by code"})
-    address = Text(max_length=300, multiline=False, load_default=None, allow_none=True)
+    # No load_default: a documented default of null makes generated forms send the text "null".
+    address = Text(max_length=300, multiline=False, allow_none=True, metadata={"description": "Street address, if known"})
 
 
 class ReportMultipartIn(ReportIn):
     attributes = fields.String(metadata={"description": "The attributes object as a JSON string"})
     photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}),
-                         metadata={"description": "Up to 3 photos (JPEG, PNG or WebP)"})
+                         metadata={"description": "Up to 3 photos (JPEG, PNG or WebP), each a file part", "maxItems": 3})
 
 
 class ReportCreatedOut(Schema):

@@ -25,7 +25,7 @@ from backend.reports.support import check_point
 from backend.tasks import answering, assignment, campaigns, service
 from backend.tasks.models import Claim, Task
 
-blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Micro-tasks and campaigns")
+blp = Blueprint("Tasks", __name__, url_prefix="/api/v1", description="Verification and fix-confirmation tasks, campaigns")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
@@ -210,8 +210,10 @@ def _answer_input() -> tuple[dict, bytes | None]:
 @blp.response(201, AnswerOut)
 @citizen_required
 def answer(task_id: int):
-    """Answer the task held by a live claim. A far answer counts less (low_weight_reason says why);
-    a campaign answer needs a location inside the campaign's area, within its window."""
+    """Answer the task I hold.
+
+    A far answer counts less (low_weight_reason says why); a campaign answer needs a location
+    inside the campaign's area, within its window."""
     citizen = require_citizen()
     fields_, raw = _answer_input()
     photo_id = None

@@ -2,7 +2,8 @@
 health and media doors): a branded, localized page, or JSON for a client that asked for data.
 
 The API, Open311 and the staff inbox answer their own errors (their blueprints' handlers come
-first); a crash anywhere else is logged by Flask and shown as the same page, with status 500.
+first, and `backend.doors` routes the errors that reach no blueprint to the door their path
+belongs to); a crash anywhere else is logged by Flask and shown as the same page, status 500.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from backend import doors
 from backend.errors import DomainError
 from backend.public import bp
 
@@ -47,11 +49,17 @@ def page(status: int, message: str, code: str, fields: dict[str, str] | None = N
 
 @bp.app_errorhandler(DomainError)
 def _domain_error(exc: DomainError):
+    door = doors.answer_for_request()
+    if door is not None:
+        return door(exc)
     return page(exc.status, exc.message, exc.code, exc.fields)
 
 
 @bp.app_errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
+    door = doors.answer_for_request()
+    if door is not None:
+        return door(exc)
     status = exc.code or 500
     messages = {404: _("The page may have moved, or the report is not public."),
                 405: _("Use the links on the site instead."),
