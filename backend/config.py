@@ -152,6 +152,8 @@ def load(overrides: dict | None = None) -> dict:
         "API_RATE_LIMIT_PER_IP": os.environ.get("API_RATE_LIMIT_PER_IP", "120 per minute"),
         "API_RATE_LIMIT_PER_CITIZEN": os.environ.get("API_RATE_LIMIT_PER_CITIZEN", "120 per minute"),
         "API_RATE_LIMIT_REPORTS": os.environ.get("API_RATE_LIMIT_REPORTS", "30 per hour"),
+        # Web origins (scheme://host[:port], comma-separated) whose pages may call /api/v1 from a browser.
+        "API_CORS_ORIGINS": os.environ.get("API_CORS_ORIGINS", ""),
         "OPEN311_RATE_LIMIT": os.environ.get("OPEN311_RATE_LIMIT", "300 per minute"),
         "IDEMPOTENCY_KEEP_HOURS": _float("IDEMPOTENCY_KEEP_HOURS", 48),
         "OPEN311_JURISDICTION_ID": os.environ.get("OPEN311_JURISDICTION_ID", "crowdgov"),

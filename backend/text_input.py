@@ -1,22 +1,29 @@
-"""Text we refuse at the door: a NUL character (PostgreSQL text cannot store one) or bytes
-that are not UTF-8 in a query string or a urlencoded form (werkzeug would silently turn them
-into U+FFFD and store garbage).
+"""Text we refuse at every door, before any view runs: bytes that are not UTF-8 in a query
+string or a urlencoded form (werkzeug would silently turn them into U+FFFD and store garbage),
+and text PostgreSQL cannot hold — a NUL character or a lone UTF-16 surrogate — anywhere a
+client can put it: a query parameter, a form field (urlencoded or multipart), a URL path
+segment, or a JSON body in any of the Unicode encodings JSON allows; and JSON nested deeper
+than any parser should recurse.
 
-Each door answers in its own error format, before any row is written.
+One app-wide hook raises a `ValidationFailed`; each door answers it in its own error format
+(the API's JSON, Open311's error list, the staff and public pages' HTML).
 """
 from __future__ import annotations
 
-import re
+import json
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 from flask_babel import lazy_gettext
 
 from backend.errors import ValidationFailed
+from backend.parameters import json_depth_exceeds, unstorable, unstorable_in
 
 FORM = "application/x-www-form-urlencoded"
 REFUSED = lazy_gettext("Text must be UTF-8 without NUL characters.")
-WHY = "not UTF-8 or contains a NUL character"
+TOO_DEEP = lazy_gettext("The JSON body is nested too deeply.")
+WHY = "not UTF-8, or contains a NUL character or a lone surrogate"
+MAX_JSON_DEPTH = 64
 
 
 def _undecodable(raw: bytes) -> str | None:
@@ -30,28 +37,49 @@ def _undecodable(raw: bytes) -> str | None:
     return None
 
 
+def _printable(name: str) -> str:
+    return "".join(c for c in name if c.isprintable())[:40] or "?"
+
+
+def _json_text() -> str | None:
+    """The JSON body decoded as JSON allows (UTF-8, -16 or -32, detected from its first bytes)."""
+    data = request.get_data(cache=True)
+    try:
+        return data.decode(json.detect_encoding(data))
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def bad_text_field() -> str | None:
-    """The name of the first field of the current request holding a NUL or invalid UTF-8, else None."""
+    """The name of the first place in the current request holding text we cannot store, else None."""
     field = _undecodable(request.query_string)
     if field is None and request.mimetype == FORM:
         field = _undecodable(request.get_data(cache=True))
     if field is not None:
         return field
+    if unstorable(request.path):
+        return "path"
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            # A multipart part may arrive without a name or a value.
-            if "\x00" in (name or "") or "\x00" in (value or ""):
-                return (name or "").replace("\x00", "")
-    if request.is_json and b"\\u0000" in request.get_data(cache=True):
-        return "body"
+            if unstorable(name) or unstorable(value):
+                return _printable(name)
+    if request.is_json:
+        body = _json_text()
+        if body is None:
+            return "body"
+        if not json_depth_exceeds(body, MAX_JSON_DEPTH) and unstorable_in(request.get_json(silent=True)):
+            return "body"
     return None
 
 
 def refuse_bad_text() -> None:
-    """A before_request hook for the doors that answer domain errors (the API, the staff web)."""
     field = bad_text_field()
     if field is not None:
         raise ValidationFailed("invalid_text", str(REFUSED), {field: WHY})
+    if request.is_json:
+        body = _json_text()
+        if body is not None and json_depth_exceeds(body, MAX_JSON_DEPTH):
+            raise ValidationFailed("invalid_json", str(TOO_DEEP), {"body": "too deep"})
 
 
 def _keep_form_bytes() -> None:
@@ -61,18 +89,6 @@ def _keep_form_bytes() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register before any other before_request hook that might read the form (the CSRF check)."""
+    """Registered before any other before_request hook that might read the form (the CSRF check)."""
     app.before_request(_keep_form_bytes)
-
-
-# What XML 1.0 can carry (tab, newline, carriage return and everything from U+0020 except
-# surrogates and U+FFFE/U+FFFF). Anything else is what breaks a client's parser.
-_UNCARRIED = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """`text` without the characters no document may carry: a lone surrogate becomes U+FFFD
-    (something was there), any other control character is removed. Used on the way in (citizens'
-    updates) and on the way out (Open311), so a stored control character never silences a feed."""
-    return _UNCARRIED.sub("", _SURROGATE.sub("\ufffd", text))
+    app.before_request(refuse_bad_text)

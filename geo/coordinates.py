@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from geo.errors import GeoError
@@ -20,6 +21,11 @@ class Bounds:
         return self.min_lat <= lat <= self.max_lat and self.min_long <= long <= self.max_long
 
 
+# A decimal number in ASCII, of a length no coordinate needs more of (float() would also take
+# Unicode digits, underscores and hundreds of digits).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,3})?")
+
+
 def _number(value: object, name: str) -> float:
     if isinstance(value, bool):
         raise GeoError("invalid_coordinate", f"{name} must be a number, not a boolean")
@@ -27,9 +33,11 @@ def _number(value: object, name: str) -> float:
         value = value.strip()
         if not value:
             raise GeoError("invalid_coordinate", f"{name} is empty")
+        if not _DECIMAL.fullmatch(value) and value.lower() not in ("nan", "inf", "-inf", "infinity", "-infinity"):
+            raise GeoError("invalid_coordinate", f"{name} must be a number, got {value[:40]!r}")
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise GeoError("invalid_coordinate", f"{name} must be a number, got {str(value)[:40]!r}") from None
     if math.isnan(number) or math.isinf(number):
         raise GeoError("invalid_coordinate", f"{name} must be a finite number")

@@ -6,13 +6,14 @@ swagger-ui-bundle package, served at /api/v1/docs/assets/).
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, send_from_directory, url_for
-from flask_babel import gettext as _
+from flask_cors import CORS
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
+from backend import doors
 from backend.api import errors, limits
 from backend.api.schemas import ErrorOut
-from backend.errors import NotFound
+from backend.schema_fields import OPENAPI_TYPES
 
 
 class CitizenApi(Api):
@@ -46,15 +47,6 @@ def swagger_asset(name: str):
     return send_from_directory(str(swagger_ui_path), name, max_age=86400)
 
 
-def _unknown_path(path: str):
-    raise NotFound("not_found", _("Nothing was found at this address."))
-
-
-fallback = Blueprint("api_fallback", __name__, url_prefix="/api/v1")
-fallback.add_url_rule("/<path:path>", "unknown", _unknown_path, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-errors.register(fallback)
-
-
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "CrowdGov citizen API")
     app.config.setdefault("API_VERSION", "v1")
@@ -66,12 +58,23 @@ def init_app(app: Flask) -> None:
     api = CitizenApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     app.extensions["crowdgov_api"] = api
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for field, (kind, fmt) in OPENAPI_TYPES.items():
+        api.register_field(field, kind, fmt)
     limits.init_app(app)
+    origins = [o.strip() for o in app.config.get("API_CORS_ORIGINS", "").split(",") if o.strip()]
+    if origins:
+        # Bearer tokens, not cookies: credentials are never allowed, so a listed origin gets no more
+        # than any other HTTP client has.
+        CORS(app, resources={r"/api/v1/*": {"origins": origins}}, supports_credentials=False, max_age=3600,
+             allow_headers=["Authorization", "Content-Type", "Accept-Language", "Idempotency-Key"],
+             expose_headers=["Idempotent-Replayed", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                             "X-RateLimit-Reset"])
 
     from backend.api import alerts, catalogue, citizens, following, media, places, points, reports, tasks
 
     for module in (citizens, catalogue, reports, tasks, points, places, following, alerts):
         api.register_blueprint(module.blp)
-    app.register_blueprint(fallback)
+    # An unknown address or an unusual method under /api/v1 reaches no view: answered in JSON too.
+    doors.register("/api/v1", errors.answer)
     app.register_blueprint(assets)
     app.register_blueprint(media.bp)

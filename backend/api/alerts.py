@@ -14,7 +14,7 @@ from backend.api.catalogue import language
 from backend.api.places import DistrictBriefOut
 from backend.api.schemas import In
 
-blp = Blueprint("api_alerts", __name__, url_prefix="/api/v1", description="Alerts for an area")
+blp = Blueprint("Alerts", __name__, url_prefix="/api/v1", description="Alerts for an area")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]

@@ -10,7 +10,7 @@ from backend.city import service as city
 from backend.city.models import Category
 from backend.reports.support import check_point
 
-blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Categories and responsibilities")
+blp = Blueprint("Catalogue", __name__, url_prefix="/api/v1", description="Categories, their questions, and who handles what where")
 errors.register(blp)
 limits.apply(blp)
 

@@ -16,7 +16,7 @@ from backend.api.schemas import (ChannelLoginIn, CitizenIn, CitizenOut, CitizenP
 from backend.feedback import feed
 from backend.disclosure import public_view
 
-blp = Blueprint("api_citizens", __name__, url_prefix="/api/v1", description="Citizens, tokens and data rights")
+blp = Blueprint("Citizens", __name__, url_prefix="/api/v1", description="Citizens, tokens, my reports and notifications, data rights")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
@@ -60,6 +60,7 @@ def revoke():
 @blp.doc(security=BEARER)
 @citizen_required
 def me():
+    """Who I am: my display name, language and since when."""
     return citizen_view(require_citizen())
 
 
@@ -69,6 +70,7 @@ def me():
 @blp.doc(security=BEARER)
 @citizen_required
 def update_me(data):
+    """Change my display name or language."""
     citizen = accounts.update_citizen(require_citizen(), display_name=data.get("display_name"),
                                       language=data.get("language"))
     return citizen_view(citizen)
@@ -107,6 +109,7 @@ def page_answer(items: list, args: dict, total: int) -> dict:
 @blp.doc(security=BEARER)
 @citizen_required
 def my_reports(args):
+    """My reports, newest first, with their public status."""
     citizen = require_citizen()
     reports, total = public_view.reports_of(citizen, args["page"], args["page_size"])
     return page_answer([public_view.summary(r, citizen.language) for r in reports], args, total)
@@ -118,6 +121,7 @@ def my_reports(args):
 @blp.doc(security=BEARER)
 @citizen_required
 def my_notifications(args):
+    """My notifications, newest first, in my language."""
     citizen = require_citizen()
     rows, total = feed.page(citizen, args["page"], args["page_size"])
     items = [{"id": n.id, "kind": n.kind, "report_id": n.report_id, "text": feed.render(n, citizen.language),

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import DomainError
-from backend import text_input
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
@@ -66,10 +65,20 @@ def _too_deep(error: RecursionError):
     raise error
 
 
+def answer(error: Exception):
+    """The API's answer to an error raised outside its blueprints' views (routing, before_request)."""
+    flask_babel.refresh()
+    if isinstance(error, DomainError):
+        return _domain_error(error)
+    response = _http_error(error)
+    if isinstance(error, HTTPException) and error.code == 405:
+        response.headers["Allow"] = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+    return response
+
+
 def register(bp: Blueprint) -> None:
     # The language is chosen per request (Accept-Language), never carried over from an earlier one.
     bp.before_request(flask_babel.refresh)
-    bp.before_request(text_input.refuse_bad_text)
     bp.register_error_handler(RecursionError, _too_deep)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(DomainError, _domain_error)

@@ -12,7 +12,7 @@ from backend.api.schemas import PageIn, ReportPageOut
 from backend.alerts import following
 from backend.disclosure import public_view
 
-blp = Blueprint("api_following", __name__, url_prefix="/api/v1", description="Following reports")
+blp = Blueprint("Following", __name__, url_prefix="/api/v1", description="Following reports")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]

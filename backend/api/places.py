@@ -21,7 +21,7 @@ from backend.public.labels import STATUS, STATUS_COLOURS
 from backend.reports.addresses import nearest_public_address
 from backend.reports.support import check_point
 
-blp = Blueprint("api_places", __name__, url_prefix="/api/v1", description="The city's map and places")
+blp = Blueprint("Places", __name__, url_prefix="/api/v1", description="The city's map and places")
 errors.register(blp)
 limits.apply(blp)
 

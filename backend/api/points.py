@@ -8,9 +8,10 @@ from backend.api import errors, limits
 from backend.api.authentication import citizen_required, current_citizen, require_citizen
 from backend.api.catalogue import language
 from backend.api.schemas import In
+from backend.schema_fields import Integer, Text
 from backend.incentives import boards, standing
 
-blp = Blueprint("api_points", __name__, url_prefix="/api/v1", description="Points, levels, badges and leaderboards")
+blp = Blueprint("Points", __name__, url_prefix="/api/v1", description="Points, levels, badges and leaderboards")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
@@ -82,8 +83,9 @@ class VisibilityOut(Schema):
 
 class BoardIn(In):
     period = fields.String(load_default="all", validate=validate.OneOf(boards.PERIODS))
-    district = fields.String(load_default=None, metadata={"description": "A district code; the whole city if absent"})
-    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=boards.MAX_LIMIT))
+    district = Text(max_length=100, multiline=False, load_default=None,
+                    metadata={"description": "A district code; the whole city if absent"})
+    limit = Integer(load_default=10, minimum=1, maximum=boards.MAX_LIMIT)
 
 
 class BoardRowOut(Schema):

@@ -3,13 +3,13 @@ duplicates nearby, support, the public view."""
 from __future__ import annotations
 
 import hashlib
-import json
 
 from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from backend import parameters
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
@@ -22,7 +22,7 @@ from backend.reports import photos, service, support
 from backend.disclosure import projection as disclosure, public_view
 from backend.api import idempotency
 
-blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Reports")
+blp = Blueprint("Reports", __name__, url_prefix="/api/v1", description="Submitting reports, nearby reports, support, the public view")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
@@ -35,13 +35,11 @@ def _fields_of(error: ValidationError) -> dict[str, str]:
 def _incoming() -> tuple[dict, list[bytes]]:
     """The report's fields and raw photos, from JSON or from a multipart form."""
     if request.mimetype == "multipart/form-data":
-        data = request.form.to_dict()
+        # A form cannot say "absent" for an optional field: empty, and the text "null" that
+        # generated clients send for a null value, mean absent.
+        data = {k: v for k, v in request.form.items() if v.strip() not in ("", "null")}
         if "attributes" in data:
-            try:
-                data["attributes"] = json.loads(data["attributes"]) if data["attributes"].strip() else {}
-            except ValueError:
-                raise ValidationFailed("invalid_input", _("Some fields are not valid."),
-                                       {"attributes": "not valid JSON"}) from None
+            data["attributes"] = parameters.json_value(data["attributes"], "attributes")
         uploads = [f for f in request.files.getlist("photos") if f and f.filename is not None]
         if len(uploads) > photos.MAX_PHOTOS:
             raise ValidationFailed("too_many_photos", _("At most %(n)d photos per report.", n=photos.MAX_PHOTOS),
@@ -71,7 +69,9 @@ def _incoming() -> tuple[dict, list[bytes]]:
 @blp.response(201, ReportCreatedOut)
 @citizen_required
 def create_report():
-    """Submit a report. Outside every department's area: 422 with code outside_service_area."""
+    """Submit a report (JSON, or a multipart form with up to 3 photos).
+
+    Outside every department's area: 422 with code outside_service_area."""
     citizen = require_citizen()
     fields, raw = _incoming()
     digest = idempotency.fingerprint({**fields, "photos": [hashlib.sha256(p).hexdigest() for p in raw]})

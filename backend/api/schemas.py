@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from backend.schema_fields import Id, Integer, Latitude, Longitude, Text
+
 
 class In(Schema):
     class Meta:
@@ -16,25 +18,25 @@ class ErrorOut(Schema):
                           metadata={"description": "Per field problems"})
 
 
-LANGUAGE = fields.String(load_default=None, validate=validate.Length(max=20),
-                         metadata={"description": "zh_Hans or en (any zh-*/en-* tag is accepted)"})
+LANGUAGE = Text(max_length=20, multiline=False, load_default=None,
+                metadata={"description": "zh_Hans or en (any zh-*/en-* tag is accepted)"})
 
 
 class CitizenIn(In):
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    display_name = Text(max_length=80, multiline=False, required=True)
     language = LANGUAGE
 
 
 class CitizenPatch(In):
-    display_name = fields.String(validate=validate.Length(min=1, max=80))
-    language = fields.String(validate=validate.Length(max=20))
+    display_name = Text(max_length=80, multiline=False, validate=validate.Length(min=1))
+    language = Text(max_length=20, multiline=False)
 
 
 class ChannelLoginIn(In):
     channel = fields.String(required=True, validate=validate.OneOf(["telegram"]))
     channel_secret = fields.String(required=True, validate=validate.Length(min=1, max=200))
     external_id = fields.Raw(required=True, metadata={"description": "The user's id on the channel (string or integer)"})
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    display_name = Text(max_length=200, multiline=False, required=True)
     language = LANGUAGE
 
 
@@ -73,8 +75,8 @@ class CategoryOut(Schema):
 
 
 class PointIn(In):
-    lat = fields.Raw(required=True, metadata={"description": "Latitude, WGS84"})
-    long = fields.Raw(required=True, metadata={"description": "Longitude, WGS84"})
+    lat = Latitude(required=True)
+    long = Longitude(required=True)
 
 
 class ResponsibilityOut(Schema):
@@ -90,18 +92,21 @@ class WhereOut(Schema):
 
 
 class ReportIn(In):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    lat = fields.Raw(required=True)
-    long = fields.Raw(required=True)
-    description = fields.String(load_default="", metadata={"description": "At most 4000 characters"})
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    category = Text(max_length=60, multiline=False, required=True, metadata={"description": "A category code"})
+    lat = Latitude(required=True)
+    long = Longitude(required=True)
+    # The 4000-character limit is the reports service's (every channel shares it, with its own error code).
+    description = Text(max_length=100_000, load_default="", metadata={"description": "What is wrong", "maxLength": 4000})
+    attributes = fields.Dict(keys=fields.String(), load_default=dict,
+                             metadata={"description": "Answers to the category's attribute questions, by code"})
+    # No load_default: a documented default of null makes generated forms send the text "null".
+    address = Text(max_length=300, multiline=False, allow_none=True, metadata={"description": "Street address, if known"})
 
 
 class ReportMultipartIn(ReportIn):
     attributes = fields.String(metadata={"description": "The attributes object as a JSON string"})
     photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}),
-                         metadata={"description": "Up to 3 photos (JPEG, PNG or WebP)"})
+                         metadata={"description": "Up to 3 photos (JPEG, PNG or WebP), each a file part", "maxItems": 3})
 
 
 class ReportCreatedOut(Schema):
@@ -112,12 +117,12 @@ class ReportCreatedOut(Schema):
 
 
 class NearbyIn(PointIn):
-    category = fields.String(load_default=None, validate=validate.Length(min=1, max=60),
-                             metadata={"description": "The category chosen so far: ranks its reports higher, "
-                                                      "does not filter (reports of other categories are offered too)"})
-    description = fields.String(load_default="", validate=validate.Length(max=4000),
-                                metadata={"description": "What the citizen wrote: reports worded alike rank first. "
-                                                         "Without it only the same category close by is offered"})
+    category = Text(max_length=60, multiline=False, load_default=None,
+                    metadata={"description": "The category chosen so far: ranks its reports higher, "
+                                             "does not filter (reports of other categories are offered too)"})
+    description = Text(max_length=4000, load_default="",
+                       metadata={"description": "What the citizen wrote: reports worded alike rank first. "
+                                                "Without it only the same category close by is offered"})
 
 
 class ReportBriefOut(Schema):
@@ -203,8 +208,8 @@ class ReportOut(ReportSummaryOut):
 
 
 class PageIn(In):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, minimum=1, maximum=100000)
+    page_size = Integer(load_default=20, minimum=1, maximum=100)
 
 
 class PageOut(Schema):

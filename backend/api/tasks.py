@@ -16,6 +16,7 @@ from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
 from backend.api.schemas import In, PhotoOut, PointIn
+from backend.schema_fields import Latitude, Longitude, Number, Text
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.reports import photos
@@ -25,21 +26,22 @@ from backend.reports.support import check_point
 from backend.tasks import answering, assignment, campaigns, service
 from backend.tasks.models import Claim, Task
 
-blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Micro-tasks and campaigns")
+blp = Blueprint("Tasks", __name__, url_prefix="/api/v1", description="Verification and fix-confirmation tasks, campaigns")
 errors.register(blp)
 limits.apply(blp)
 BEARER = [{"bearer": []}]
 
 
 class TasksNearbyIn(PointIn):
-    radius_m = fields.Float(load_default=None, validate=validate.Range(min=1, max=20_000))
+    radius_m = Number(load_default=None, minimum=1, maximum=20_000, metadata={"description": "Metres"})
 
 
 class AnswerIn(In):
     verdict = fields.String(required=True, validate=validate.OneOf(["yes", "no", "cant_tell"]))
-    lat = fields.Raw(load_default=None, metadata={"description": "Where the citizen is (optional; required for campaigns)"})
-    long = fields.Raw(load_default=None)
-    note = fields.String(load_default="", validate=validate.Length(max=answering.MAX_NOTE))
+    lat = Latitude(load_default=None, allow_none=True,
+                   metadata={"description": "Where the citizen is (optional; required for campaigns)"})
+    long = Longitude(load_default=None, allow_none=True)
+    note = Text(max_length=answering.MAX_NOTE, load_default="")
 
 
 class AnswerMultipartIn(AnswerIn):
@@ -209,8 +211,10 @@ def _answer_input() -> tuple[dict, bytes | None]:
 @blp.response(201, AnswerOut)
 @citizen_required
 def answer(task_id: int):
-    """Answer the task held by a live claim. A far answer counts less (low_weight_reason says why);
-    a campaign answer needs a location inside the campaign's area, within its window."""
+    """Answer the task I hold.
+
+    A far answer counts less (low_weight_reason says why); a campaign answer needs a location
+    inside the campaign's area, within its window."""
     citizen = require_citizen()
     fields_, raw = _answer_input()
     photo_id = None

@@ -7,7 +7,7 @@ the staff flag is for the coordinators' map, which sits behind the staff login.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, select
 
+from backend import parameters
 from backend.city.models import Category, Department
 from backend.clock import utcnow
 from backend.errors import ValidationFailed
@@ -40,58 +41,46 @@ class ReportFilters:
     include_hidden: bool = False
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
-def _bool(name: str, value: str | None) -> bool | None:
-    if value in (None, ""):
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ValidationFailed("invalid_filter", _("The filter %(name)s must be true or false.", name=name), {name: "true or false"})
+FILTER = "invalid_filter"
 
 
 def _city_day_start(name: str, value: str | None, tz: ZoneInfo) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed("invalid_filter", _("The date %(name)s must look like 2024-05-31.", name=name),
-                               {name: "YYYY-MM-DD"}) from None
-    return datetime.combine(day, time.min, tz).astimezone(ZoneInfo("UTC"))
+    found = parameters.optional_day(value, name, code=FILTER)
+    return datetime.combine(found, time.min, tz).astimezone(ZoneInfo("UTC")) if found else None
 
 
 def parse_bbox(value: str | None) -> BBox | None:
     """`min_long,min_lat,max_long,max_lat` (Leaflet's toBBoxString order)."""
-    if not value:
+    if parameters.is_blank(value):
         return None
-    try:
-        parts = [float(v) for v in value.split(",")]
-    except ValueError:
-        parts = []
-    if (len(parts) != 4 or not all(-180 <= parts[i] <= 180 for i in (0, 2))
-            or not all(-90 <= parts[i] <= 90 for i in (1, 3)) or parts[0] > parts[2] or parts[1] > parts[3]):
-        raise ValidationFailed("invalid_bbox", _("The map area must be min_long,min_lat,max_long,max_lat."),
+    refused = ValidationFailed("invalid_bbox", _("The map area must be min_long,min_lat,max_long,max_lat."),
                                {"bbox": "min_long,min_lat,max_long,max_lat"})
-    return parts[0], parts[1], parts[2], parts[3]
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise refused
+    try:
+        min_long, max_long = (parameters.longitude(parts[i], "bbox") for i in (0, 2))
+        min_lat, max_lat = (parameters.latitude(parts[i], "bbox") for i in (1, 3))
+    except ValidationFailed:
+        raise refused from None
+    if min_long > max_long or min_lat > max_lat:
+        raise refused
+    return min_long, min_lat, max_long, max_lat
 
 
-def _codes_to_ids(model: type, codes: list[str], name: str) -> tuple[int, ...]:
-    """Categories and departments may be named by id or by code."""
+def _codes_to_ids(model: type, value: str | None, name: str) -> tuple[int, ...]:
+    """Categories and departments may be named by id or by code (comma-separated)."""
+    codes = parameters.words(value, name, code=FILTER)
     if not codes:
         return ()
-    numeric = [int(c) for c in codes if c.isdigit()]
-    named = [c for c in codes if not c.isdigit()]
-    ids = set(numeric)
+    numeric = [c for c in codes if c.isascii() and c.isdigit()]
+    named = [c for c in codes if c not in numeric]
+    ids = set(parameters.identifiers(numeric, name, code=FILTER))
     if named:
         found = dict(db.session.execute(select(model.code, model.id).where(model.code.in_(named))).all())
         unknown = sorted(set(named) - set(found))
         if unknown:
-            raise ValidationFailed("invalid_filter", _("Unknown %(name)s: %(values)s", name=name, values=", ".join(unknown)),
+            raise ValidationFailed(FILTER, _("Unknown %(name)s: %(values)s", name=name, values=", ".join(unknown)),
                                    {name: "unknown"})
         ids |= set(found.values())
     return tuple(sorted(ids))
@@ -102,25 +91,25 @@ def parse_filters(args: Mapping[str, str], *, staff: bool = False) -> ReportFilt
     verified, overdue (true/false), from/to (city-local dates, `to` inclusive), bbox."""
     tz = ZoneInfo(current_app.config["CITY_TIMEZONE"])
     statuses = []
-    for value in _split(args.get("status")):
+    for value in parameters.words(args.get("status"), "status", code=FILTER):
         try:
             statuses.append(ReportStatus(value))
         except ValueError:
             if value == "open311_open":
                 statuses.extend(sorted(OPEN311_OPEN))
                 continue
-            raise ValidationFailed("invalid_filter", _("Unknown status: %(value)s", value=value), {"status": "unknown"}) from None
+            raise ValidationFailed(FILTER, _("Unknown status: %(value)s", value=value), {"status": "unknown"}) from None
     until = _city_day_start("to", args.get("to"), tz)
     return ReportFilters(
         statuses=tuple(dict.fromkeys(statuses)),
-        category_ids=_codes_to_ids(Category, _split(args.get("category")), "category"),
-        department_ids=_codes_to_ids(Department, _split(args.get("department")), "department"),
-        verified=_bool("verified", args.get("verified")),
-        overdue=_bool("overdue", args.get("overdue")),
+        category_ids=_codes_to_ids(Category, args.get("category"), "category"),
+        department_ids=_codes_to_ids(Department, args.get("department"), "department"),
+        verified=parameters.flag(args.get("verified"), "verified", code=FILTER),
+        overdue=parameters.flag(args.get("overdue"), "overdue", code=FILTER),
         created_from=_city_day_start("from", args.get("from"), tz),
         created_until=until + timedelta(days=1) if until else None,
         bbox=parse_bbox(args.get("bbox")),
-        include_hidden=staff and _bool("hidden", args.get("hidden")) is True,
+        include_hidden=staff and parameters.flag(args.get("hidden"), "hidden", code=FILTER) is True,
     )
 
 

@@ -1,9 +1,13 @@
-"""Pushing a notification to the citizen's chat: at least once, never twice.
+"""Pushing a notification to the citizen's chat: at least once.
 
 The notification row is locked for the whole attempt, so a retried or duplicated job
 waits for the first and then finds it sent. It is marked sent, with Telegram's
 message id, in the same transaction that held the lock. So `push()` owns its transaction:
 it commits (or rolls back) where the attempt ends, before any retry is scheduled.
+
+Not exactly once: the Bot API takes no idempotency key, so when Telegram accepted a message
+but its answer was lost (a network timeout), or the worker died between the send and the
+commit, the retry sends it again. We choose a rare repeat over a lost status change.
 """
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
-from backend import text_input
 from backend.errors import DomainError
 from backend.inbox.auth import bp as auth_bp, login_manager
 
@@ -40,7 +39,6 @@ def init_app(app: Flask) -> None:
         if bp.name not in _prepared:
             bp.context_processor(lambda: {"csrf_token": generate_csrf})
             bp.context_processor(layout_context)
-            bp.before_request(text_input.refuse_bad_text)
             bp.register_error_handler(CSRFError, _csrf_refused)
             bp.register_error_handler(DomainError, _domain_error)
             bp.register_error_handler(404, _http_error)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from backend import parameters
 from backend.accounts import policy as accounts_policy, staff_admin
 from backend.accounts.models import StaffRole, StaffUser
 from backend.audit import service as audit
@@ -185,7 +186,7 @@ def api_keys():
     if request.method == "POST":
         try:
             if request.form.get("revoke"):
-                staff_admin.revoke_api_key(current_staff(), int(request.form["revoke"]))
+                staff_admin.revoke_api_key(current_staff(), parameters.identifier(request.form["revoke"], "revoke"))
                 flash(_("API key revoked."), "success")
             else:
                 _key, plain = staff_admin.create_api_key(current_staff(), request.form.get("name", ""))
@@ -216,7 +217,7 @@ def audit_log():
     before = request.args.get("before", "")
     entries = audit.entries(action=request.args.get("action") or None, target_type=request.args.get("target_type") or None,
                             target_id=request.args.get("target_id") or None,
-                            before_id=int(before) if before.isdigit() else None)
+                            before_id=parameters.optional_identifier(before, "before"))
     staff_names = {s.id: s.name for s in staff_admin.staff_users()}
     return render_template("inbox/admin/audit.html", entries=entries, actions=audit.actions(), staff_names=staff_names,
                            next_before=entries[-1].id if len(entries) == audit.PAGE_SIZE else None)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from backend import parameters
 from backend.city.models import Area, Category, Department
 from backend.clock import utcnow
 from backend.extensions import db
@@ -62,15 +63,11 @@ def layout_context() -> dict:
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parameters.optional_identifier(request.args.get(name), name)
 
 
 def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return parameters.optional_day(request.args.get(name), name)
 
 
 def _filters() -> inbox_query.InboxFilters:
@@ -84,7 +81,7 @@ def _filters() -> inbox_query.InboxFilters:
         department_id=_int("department") if may_see_all_departments(current_staff()) else None,
         overdue=request.args.get("overdue") == "1", verified=verified,
         possible_duplicates=request.args.get("duplicates") == "1",
-        date_from=_date("from"), date_to=_date("to"), q=request.args.get("q", "")[:200],
+        date_from=_date("from"), date_to=_date("to"), q=parameters.text(request.args.get("q"), "q", max_length=200, multiline=False),
         sort=sort if sort in inbox_query.SORTS else "newest")
 
 

@@ -5,6 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import login_required
 
+from backend import parameters
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.inbox.auth import current_staff
@@ -58,7 +59,7 @@ def act(report_id: int, action: str):
         "hide": (lambda: moderation.set_hidden(staff, report_id, True, reason=note), _("Hidden from public view.")),
         "unhide": (lambda: moderation.set_hidden(staff, report_id, False, reason=note), _("Visible in public again.")),
         "redact_phrase": (lambda: moderation.redact_phrase(staff, report_id, form.get("phrase", "")), _("Phrase redacted.")),
-        "redact_photo": (lambda: moderation.redact_photo(staff, report_id, int(form.get("attachment", "0") or 0)),
+        "redact_photo": (lambda: moderation.redact_photo(staff, report_id, parameters.identifier(form.get("attachment"), "attachment")),
                          _("Photo redacted.")),
         "release": (lambda: moderation.release(staff, report_id), _("Released: the report will be routed.")),
     }
@@ -106,7 +107,7 @@ def block(citizen_id: int, action: str):
 @fresh_sign_in_required
 def bulk():
     staff = current_staff()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
+    ids = parameters.identifiers(request.form.getlist("ids"), "ids", limit=200)
     action = request.form.get("action", "")
     if not ids:
         flash(_("Select at least one report."), "error")

@@ -19,6 +19,7 @@ from backend.accounts.models import Citizen
 from backend.city.models import District
 from backend.clock import utcnow
 from backend.errors import NotFound, ValidationFailed
+from backend import parameters
 from backend.extensions import db
 from backend.incentives.models import BoardTotal
 
@@ -69,10 +70,10 @@ def district_named(value: str | int | None) -> District | None:
     """A district by its code (or id), for a board's `district=` parameter; None for the whole city."""
     if value in (None, ""):
         return None
-    text_value = str(value).strip()
+    text_value = parameters.text(str(value), "district", max_length=100, multiline=False)
     found = db.session.scalar(select(District).where(District.code == text_value))
-    if found is None and text_value.isdigit():
-        found = db.session.get(District, int(text_value))
+    if found is None and text_value.isascii() and text_value.isdigit():
+        found = db.session.get(District, parameters.identifier(text_value, "district"))
     if found is None:
         raise NotFound("district_not_found", _("There is no district %(district)s.", district=text_value))
     return found

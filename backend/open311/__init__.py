@@ -5,7 +5,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from backend.open311.views import bp, connect_signals
+    from backend import doors
+    from backend.errors import DomainError
+    from backend.open311.views import _domain_error, _http_error, bp, connect_signals
 
     app.register_blueprint(bp)
     connect_signals(app)
+    # Errors that reach no Open311 view (a method no route takes) still answer in the spec's form.
+    doors.register("/open311", lambda exc: _domain_error(exc) if isinstance(exc, DomainError) else _http_error(exc))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
 
-from backend.text_input import printable
+from backend.parameters import printable
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element name of a list's items, by the list's own element name.

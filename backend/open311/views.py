@@ -15,7 +15,7 @@ from backend.extensions import db
 from backend.open311 import service, updates
 from backend.open311.params import param
 from backend.open311.formats import FORMATS, Open311Error, error, respond
-from backend.text_input import bad_text_field
+from backend.errors import DomainError
 
 bp = Blueprint("open311", __name__, url_prefix="/open311")
 bp.before_request(flask_babel.refresh)
@@ -33,17 +33,17 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-@bp.before_request
-def _refuse_bad_text() -> None:
-    field = bad_text_field()
-    if field is not None:
-        raise Open311Error(400, f"{field[:40]}: text must be UTF-8 without NUL characters")
-
-
 @bp.errorhandler(Open311Error)
 def _open311_error(exc: Open311Error):
     db.session.rollback()  # a refused request leaves nothing behind (e.g. a citizen made for it)
     return error(_requested_format(), exc.status, exc.description)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    # Raised before the view (the app-wide text check) or by a parameter parser: the spec's 400.
+    where = ", ".join(f"{name}: {why}" for name, why in exc.fields.items())
+    return error(_requested_format(), 400, f"{where} ({exc.message})" if where else exc.message)
 
 
 @bp.errorhandler(HTTPException)

@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
                static_url_path="/public-static")
 
-from backend.public import map_api, pages, open_data, leaderboard  # noqa: E402,F401  (routes register on bp)
+from backend.public import map_api, pages, open_data, leaderboard, error_pages  # noqa: E402,F401  (routes register on bp)

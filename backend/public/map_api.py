@@ -13,6 +13,7 @@ from flask import Response, current_app, jsonify, request, send_from_directory, 
 from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
+from backend import parameters
 from backend.city.models import Category, Department
 from backend.city.service import district_outlines, service_bounds
 from backend.errors import DomainError
@@ -30,10 +31,7 @@ def reports_layer(args: Mapping[str, str], *, staff: bool = False) -> dict[str, 
 
     staff=True lets `hidden=true` include moderated reports: call it only behind the staff login."""
     filters = parse_filters(args, staff=staff)
-    try:
-        zoom = int(args.get("zoom", 12))
-    except ValueError:
-        zoom = 12
+    zoom = parameters.optional_integer(args.get("zoom"), "zoom", default=12, minimum=0, maximum=22)
     return aggregation.map_layer(filters, zoom, heat=args.get("view") == "heat")
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -74,17 +74,6 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
 def not_found(report_id: int | None = None) -> tuple[str, int]:
     """The branded, localized 404 page (a missing report names its number)."""
     return render_template("public/not_found.html", report_id=report_id, lang=language()), 404
-
-
-# Paths whose 404 is answered in their own format (JSON, Open311, files, the staff web's page).
-_OWN_404 = ("/api/", "/open311/", "/media/", "/feeds/", "/inbox", "/vendor/", "/map/", "/app/")
-
-
-@bp.app_errorhandler(404)
-def _page_not_found(error: Exception) -> Any:
-    if request.path.startswith(_OWN_404) or request.path.endswith((".json", ".geojson", ".csv", ".atom")):
-        return error
-    return not_found()
 
 
 @bp.get("/r/<int:report_id>")

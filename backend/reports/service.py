@@ -16,7 +16,7 @@ from backend.city import service as city
 from backend.city.models import Category
 from backend.clock import utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
-from backend import signals
+from backend import parameters, signals
 from backend.extensions import db
 from backend.outbox import service as outbox
 from backend.reports import photos as photo_store
@@ -50,7 +50,8 @@ def check_location(lat: Any, long: Any) -> tuple[float, float]:
 
 
 def check_description(description: str | None) -> str:
-    text = (description or "").strip()
+    """The description as stored: cleaned of control characters (every channel), at most MAX_DESCRIPTION."""
+    text = parameters.text(description, "description", max_length=10 * MAX_DESCRIPTION)
     if len(text) > MAX_DESCRIPTION:
         raise ValidationFailed("description_too_long", _("The description is too long (at most %(n)d characters).", n=MAX_DESCRIPTION),
                                {"description": f"at most {MAX_DESCRIPTION} characters"})
@@ -77,7 +78,8 @@ def submit(*, category: Category | str, lat: Any, long: Any, description: str | 
     checked = [photo_store.process(data) for data in photos]
     report = Report(
         category=category, reporter=reporter, description=text, attributes=values,
-        location=WKTElement(f"POINT({long_f} {lat_f})", srid=4326), address=(address or None) and address.strip()[:300],
+        location=WKTElement(f"POINT({long_f} {lat_f})", srid=4326),
+        address=parameters.text(address, "address", max_length=1000, multiline=False)[:300] or None,
         status=ReportStatus.SUBMITTED, channel=channel,
         district_id=city.district_id_at(lat_f, long_f),
     )

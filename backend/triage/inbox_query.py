@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, literal, or_, select, tuple_
 
+from backend import parameters
 from backend.accounts.models import StaffUser
 from backend.city.models import Area
 from backend.clock import utcnow
+from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.reports.models import Report, ReportStatus, Supporter
 from backend.reports.nearby import possible_duplicates_clause
@@ -95,7 +97,8 @@ def _where(staff: StaffUser, f: InboxFilters, city_zone: str, *, with_status: bo
         match = _REFERENCE.match(text)
         escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
         like = or_(Report.description.ilike(f"%{escaped}%"), Report.address.ilike(f"%{escaped}%"))
-        clauses.append(or_(Report.id == int(match.group(1)), like) if match else like)
+        number = int(match.group(1)) if match else 0
+        clauses.append(or_(Report.id == number, like) if 0 < number <= parameters.MAX_ID else like)
     return clauses
 
 
@@ -108,11 +111,12 @@ def _decode(cursor: str, sort: str) -> list[Any] | None:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if sort in ("newest", "oldest", "due"):
-            return [datetime.fromisoformat(values[0]), int(values[1])]
+            return [parameters.moment(values[0], "after"), parameters.identifier(values[1], "after")]
         if sort == "supported":
-            return [int(values[0]), datetime.fromisoformat(values[1]), int(values[2])]
-        return [bool(values[0]), datetime.fromisoformat(values[1]), int(values[2])]
-    except (ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError):
+            return [parameters.integer(values[0], "after", minimum=0), parameters.moment(values[1], "after"),
+                    parameters.identifier(values[2], "after")]
+        return [bool(values[0]), parameters.moment(values[1], "after"), parameters.identifier(values[2], "after")]
+    except (ValidationFailed, ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError):
         return None  # a damaged cursor starts from the first page
 
 

@@ -24,7 +24,7 @@ from backend.reports import photos as photo_store, service as reports
 from backend.reports.models import Attachment, Report
 from backend.triage.policy import may_redact, may_release, report_for
 from backend.updates.models import ReportUpdate, UpdateSource
-from backend.text_input import printable
+from backend.parameters import printable
 
 MAX_TEXT = reports.MAX_DESCRIPTION
 MAX_EXTERNAL_KEY = 100
