@@ -106,7 +106,8 @@ def test_a_job_that_raises_is_rolled_back_and_one_that_returns_is_committed(town
     db.session.commit()
     with _Fails(EventKind.ROUTED):
         run_jobs()
-    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kwargs["report_id"].as_integer() == report.id)).one()
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.job == reports.ROUTE_JOB,
+                                                             OutboxMessage.kwargs["report_id"].as_integer() == report.id)).one()
     assert message.done_at is None and message.attempts == 1 and "later step" in message.last_error
     assert _stored(report.id)["status"] == ReportStatus.SUBMITTED and _stored(report.id)["department_id"] is None
     enqueue(outbox.DELIVER, message_id=message.id)  # as the sweep does

@@ -68,8 +68,10 @@ def alert_view(subscription: AlertSubscription, lang: str) -> dict:
 @blp.doc(security=BEARER)
 @citizen_required
 def create_alert(data):
-    """Follow a district or a circle. With an e-mail address a confirmation link is sent first and
-    nothing else until it is opened (unless this citizen confirmed the address before)."""
+    """Follow a district or a circle.
+
+    With an e-mail address a confirmation link is sent first and nothing else until it is opened
+    (unless this citizen confirmed the address before)."""
     citizen = require_citizen()
     subscription, created = alerts.subscribe(citizen, district=data["district"], lat=data["lat"], long=data["long"],
                                              radius_m=data["radius_m"], email=data["email"],

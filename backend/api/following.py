@@ -47,7 +47,9 @@ def follow_state(report_id: int):
 @blp.doc(security=BEARER)
 @citizen_required
 def follow(report_id: int):
-    """Get updates: I am told of the report's public changes as its supporters are (once, however often asked)."""
+    """Get updates: told of the report's public changes as its supporters are.
+
+    Once per citizen, however often asked."""
     report, citizen = public_view.visible_report(report_id), require_citizen()
     already = following.follow(report, citizen)
     return _state(report, citizen, not already)

@@ -117,7 +117,7 @@ class ReportCreatedOut(Schema):
 
 
 class NearbyIn(PointIn):
-    category = Text(max_length=60, multiline=False, load_default=None,
+    category = Text(max_length=60, multiline=False, load_default=None, validate=validate.Length(min=1),
                     metadata={"description": "The category chosen so far: ranks its reports higher, "
                                              "does not filter (reports of other categories are offered too)"})
     description = Text(max_length=4000, load_default="",

@@ -74,4 +74,9 @@ def _http_error(exc: HTTPException):
 
 @bp.app_errorhandler(500)
 def _crash(exc: Exception):
+    # Flask asks handlers registered for a code before any registered for a class, so this one
+    # would answer a crash inside the API or Open311 too: their doors answer in their format.
+    door = doors.answer_for_request()
+    if door is not None:
+        return door(exc)
     return page(500, _("The problem has been logged. Please try again in a moment."), "internal_error")
