@@ -61,7 +61,11 @@ def bad_text_field() -> str | None:
         return "path"
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            if unstorable(name) or unstorable(value):
+            # A multipart part whose name the parser could not read arrives named None: no view
+            # could tell what it was meant to be, so it is refused like undecodable text.
+            if name is None:
+                return "?"
+            if unstorable(name) or (isinstance(value, str) and unstorable(value)):
                 return _printable(name)
     if request.is_json:
         body = _json_text()

@@ -90,9 +90,13 @@ def test_broken_multipart_is_a_clean_4xx(client, token):
     truncated = (b"--XyZ\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\npothole\r\n"
                  b"--XyZ\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n"
                  b"Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xe0 half a photo")
+    # A newline inside a part's name: the parser cannot read the name at all.
+    unnamed = (b"--XyZ\r\nContent-Disposition: form-data; name=\"\n\"\r\n\r\nnull\r\n"
+               b"--XyZ\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\npothole\r\n--XyZ--\r\n")
     for content_type, payload in [("multipart/form-data; boundary=XyZ", truncated),
                                   ("multipart/form-data", b"no boundary at all"),
-                                  ("multipart/form-data; boundary=XyZ", b"--XyZ--\r\n")]:
+                                  ("multipart/form-data; boundary=XyZ", b"--XyZ--\r\n"),
+                                  ("multipart/form-data; boundary=XyZ", unnamed)]:
         response = client.post("/api/v1/reports", data=payload, headers={**bearer(token), "Content-Type": content_type})
         api_error(response)
     not_a_photo = {"category": "pothole", "lat": "31.2", "long": "121.42", "description": "x",
