@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -66,6 +67,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+TOKEN_USE_RESOLUTION = timedelta(hours=1)
+
+
 def issue_token(citizen: Citizen, label: str = "") -> str:
     """A new bearer token for the citizen; the plain value is returned once and never stored."""
     token = secrets.token_urlsafe(32)
@@ -77,7 +81,11 @@ def citizen_for_token(token: str) -> Citizen | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)))
     if row is None or row.citizen.deleted_at is not None:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # "Last used" is for the citizen's list of signed-in devices, to the hour: writing it on every
+    # request would make every read a write (a row lock and a WAL record per API call).
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return row.citizen
 
 

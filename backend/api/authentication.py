@@ -31,7 +31,7 @@ def current_citizen() -> Citizen | None:
     an app context, and so g, may outlive one request)."""
     if _KEY not in request.environ:
         token = presented_token()
-        # citizen_for_token notes last_used_at: the request's transaction keeps it.
+        # citizen_for_token notes last_used_at (at most hourly): the request's transaction keeps it.
         request.environ[_KEY] = accounts.citizen_for_token(token) if token else None
     return request.environ[_KEY]
 

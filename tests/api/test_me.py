@@ -132,3 +132,40 @@ def test_delete_removes_personal_data_and_keeps_reports_anonymized(client, city,
     assert again["citizen"]["id"] != cid
     assert db.session.scalar(select(ChannelIdentity).where(ChannelIdentity.channel == Channel.TELEGRAM)).citizen_id \
         == again["citizen"]["id"]
+
+
+def test_an_authenticated_read_writes_nothing_but_the_hourly_last_used_time(client, city):
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from backend.accounts.models import ApiToken
+
+    me = f.citizen("Reader")
+    token = f.api_token(me)
+    db.session.commit()
+    assert client.get("/api/v1/me/reports", headers=bearer(token)).status_code == 200
+    row = db.session.scalar(select(ApiToken).where(ApiToken.citizen_id == me.id))
+    first_use = row.last_used_at
+    assert first_use is not None
+
+    writes = []
+
+    def note_write(_conn, _cursor, statement, *_args):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note_write)
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/me/reports", headers=bearer(token)).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note_write)
+    assert writes == []
+
+    # An hour later the device list learns of the new use.
+    row.last_used_at = first_use - timedelta(hours=2)
+    db.session.commit()
+    assert client.get("/api/v1/me/reports", headers=bearer(token)).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(ApiToken, row.id).last_used_at > first_use
