@@ -61,6 +61,8 @@ may_see_city_map           -         hidden  hidden  yes         yes    hidden  
 may_manage_departments     -         no      no      no          yes    no      no
 may_manage_areas           -         no      no      no          yes    no      no
 may_manage_categories      -         no      no      no          yes    no      no
+# citizens' updates (backend/updates/policy.py)
+may_add_update             report    no      no      no          no     yes     no
 # accounts (backend/accounts/policy.py) and the audit log (backend/audit/policy.py)
 may_manage_staff           -         no      no      no          yes    no      no
 may_manage_api_keys        -         no      no      no          yes    no      no

@@ -23,6 +23,7 @@ from backend.policy import require
 from backend.reports import photos as photo_store, service as reports
 from backend.reports.models import Attachment, Report
 from backend.triage.policy import may_redact, may_release, report_for
+from backend.updates.policy import may_add_update
 from backend.updates.models import ReportUpdate, UpdateSource
 from backend.parameters import printable
 
@@ -112,6 +113,17 @@ def add_update(report: Report, citizen: Citizen | None, *, text: str | None = ""
             raise
         return _replayed(found, report)
     return update
+
+
+def add_citizen_update(report: Report, citizen: Citizen, *, text: str | None = "", photo: bytes | None = None,
+                       source: UpdateSource | str = UpdateSource.WEB, external_key: str | None = None) -> ReportUpdate:
+    """A citizen's update from our own channels (the web app, the bot): only on a report they
+    reported, support or follow (`updates.policy.may_add_update`). A report the public cannot see
+    is not found before anything else is said about it."""
+    if not accepts_updates(report):
+        raise _not_found(report.id)
+    require(may_add_update(citizen, report))
+    return add_update(report, citizen, text=text, photo=photo, source=source, external_key=external_key)
 
 
 def public_updates(report: Report) -> list[ReportUpdate]:
