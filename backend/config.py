@@ -195,6 +195,14 @@ def load(overrides: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "CrowdGov <alerts@localhost>"),
         "MAIL_DIR": os.environ.get("MAIL_DIR", str(var_dir() / "mail")),
         "ALERT_DIGEST_HOUR": _int("ALERT_DIGEST_HOUR", 7),
+        # One-time codes by text message (backend/alerts/sms.py): POSTed as JSON to SMS_URL (a gateway's
+        # webhook) when set, else written as files under SMS_DIR (this machine has no SMS gateway).
+        "SMS_URL": os.environ.get("SMS_URL", ""),
+        "SMS_DIR": os.environ.get("SMS_DIR", str(var_dir() / "sms")),
+        # Account codes (backend/accounts/contact_codes.py): codes sent per address and per caller's IP.
+        "CONTACT_CODE_RATE_PER_ADDRESS": os.environ.get("CONTACT_CODE_RATE_PER_ADDRESS", "5 per hour"),
+        "CONTACT_CODE_RATE_PER_IP": os.environ.get("CONTACT_CODE_RATE_PER_IP", "20 per hour"),
+        "CONTACT_VERIFY_RATE_PER_IP": os.environ.get("CONTACT_VERIFY_RATE_PER_IP", "60 per hour"),
     }
     values.update(overrides)
     return values

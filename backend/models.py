@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema, and every service
 whose signal receivers must be connected wherever models are loaded."""
 from backend.accounts.models import ApiKey, ApiToken, ChannelIdentity, Citizen, CitizenContact, StaffSignIn, StaffUser  # noqa: F401,E501
+from backend.accounts.contact_models import ContactCode, VerifiedContact  # noqa: F401
 from backend.alerts.models import AlertMessage, AlertSubscription  # noqa: F401
 from backend.api.models import IdempotencyKey  # noqa: F401
 from backend.audit.models import AuditEntry  # noqa: F401

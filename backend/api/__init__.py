@@ -70,9 +70,9 @@ def init_app(app: Flask) -> None:
              expose_headers=["Idempotent-Replayed", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                              "X-RateLimit-Reset"])
 
-    from backend.api import alerts, catalogue, citizens, following, media, places, points, reports, tasks, updates
+    from backend.api import alerts, catalogue, citizens, following, media, places, points, reports, sign_in, tasks, updates
 
-    for module in (citizens, catalogue, reports, tasks, points, places, following, updates, alerts):
+    for module in (citizens, sign_in, catalogue, reports, tasks, points, places, following, updates, alerts):
         api.register_blueprint(module.blp)
     # An unknown address or an unusual method under /api/v1 reaches no view: answered in JSON too.
     doors.register("/api/v1", errors.answer)
