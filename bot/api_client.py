@@ -47,6 +47,10 @@ class ApiClient:
             "channel": "telegram", "channel_secret": self.channel_secret, "external_id": str(external_id),
             "display_name": display_name[:80] or "Telegram user", "language": language})
 
+    async def link(self, token: str, code: str, language: str) -> dict:
+        """Attach this Telegram user to the app account that showed the code."""
+        return await self._call("POST", "/auth/link", token=token, language=language, json={"code": code})
+
     async def revoke(self, token: str) -> None:
         await self._call("POST", "/auth/revoke", token=token)
 

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.api_client import ApiError
 from bot.i18n import LANGUAGES, translator
 from bot.points import points_command
-from bot.session import api, as_citizen, fresh_login, language, refuse_button, reply, texts
+from bot.session import api, as_citizen, fresh_login, language, login, refuse_button, reply, texts
 from bot.wording import status_card, status_name
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     argument = context.args[0] if context.args else ""
     if argument.startswith("r_") and argument[2:].isdigit():
         return await show_report(update, context, int(argument[2:]))
+    if argument.startswith("link_"):
+        return await link_account(update, context, argument[5:])
     await reply(update, "\n".join([
         _("Welcome to CrowdGov, the city's help desk in your chat."),
         _("Send /report to tell the city about a problem — a pothole, a broken light, rubbish."),
@@ -38,6 +40,29 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         _("/language — 中文 / English"), _("/privacy — what we keep, export or delete my data"),
         _("/cancel — stop what you are doing"),
     ]))
+
+
+async def link_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = texts(update, context)
+    if not context.args:
+        await reply(update, _("Send /link followed by the code the CrowdGov app shows under Account, e.g. /link ABCD2345."))
+        return
+    await link_account(update, context, "".join(context.args))
+
+
+async def link_account(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """Join this Telegram user to the app's account; the next login is that citizen."""
+    _ = texts(update, context)
+    try:
+        answer = await as_citizen(update, context, lambda token: api(context).link(token, code, language(update, context)))
+    except ApiError as exc:
+        if exc.status in (403, 409, 422, 429):
+            await reply(update, exc.message)
+            return
+        raise
+    await login(update, context)
+    await reply(update, _("Linked: this chat and the app are now one account, %(name)s.").replace(
+        "%(name)s", answer["citizen"]["display_name"]))
 
 
 async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int) -> None:
@@ -193,6 +218,7 @@ def handlers() -> list:
         CommandHandler("privacy", privacy),
         CommandHandler("language", language_command),
         CommandHandler("points", points_command),
+        CommandHandler("link", link_command),
         CommandHandler("cancel", nothing_to_cancel),
         CallbackQueryHandler(my_page_button, pattern=r"^my:\d+$"),
         CallbackQueryHandler(privacy_button, pattern=r"^pv:(export|delete|delete-yes|delete-no)$"),

@@ -117,3 +117,24 @@ def test_a_user_who_blocked_the_bot_is_reached_again_after_start(telegram, bot, 
         "Send /report to tell the city about a problem — a pothole, a broken light, rubbish.",
         "City Roads Bureau has acknowledged it."]
     assert len(new) == 3
+
+
+def test_link_joins_the_telegram_user_to_the_app_account_once(telegram, bot):
+    from backend.accounts import linking
+    from backend.accounts.models import Channel, ChannelIdentity
+    from tests import factories as f
+
+    app_citizen = f.citizen("App me", language="en")
+    code, _row = linking.issue_link_code(app_citizen)
+    db.session.commit()
+    chat = Chat(telegram, 8101, "en")
+    chat.send("/start", expect="Welcome to CrowdGov")
+    chat.send("/link", expect="Send /link followed by the code")
+    chat.send(f"/link {code}", expect="Linked: this chat and the app are now one account, App me.")
+    db.session.expire_all()
+    identity = db.session.scalars(select(ChannelIdentity).where(ChannelIdentity.channel == Channel.TELEGRAM,
+                                                                ChannelIdentity.external_id == "8101")).one()
+    assert identity.citizen_id == app_citizen.id
+    # The bot now acts as the app's citizen; the code does not serve a second Telegram user.
+    chat.send("/my", expect="You have not reported anything yet")
+    Chat(telegram, 8102, "en").send(f"/link {code}", expect="This link code is wrong or no longer valid")
