@@ -44,9 +44,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def refuse(name: str, why: str, message: str | None = None, code: str = INVALID) -> ValidationFailed:
-    """The one error every parser raises: `fields` names the parameter and says what fits."""
-    return ValidationFailed(code, message or _("The value of %(name)s is not valid: %(why)s.", name=name, why=why),
-                            {name: why})
+    """The one error every parser raises: `fields` names the parameter and says, in the request's
+    language, what fits (`why` is the plain English of it, for a message nobody wrote yet)."""
+    message = message or _("The value of %(name)s is not valid: %(why)s.", name=name, why=why)
+    return ValidationFailed(code, message, {name: message})
 
 
 def _raw(value: Any) -> str | None:
@@ -99,7 +100,7 @@ def identifiers(values: Iterable[Any] | str | None, name: str, *, limit: int = 1
     items = values.split(",") if isinstance(values, str) else list(values)
     items = [v for v in items if not is_blank(v)]
     if len(items) > limit:
-        raise refuse(name, f"at most {limit} ids", code=code)
+        raise refuse(name, f"at most {limit} ids", _("%(name)s may list at most %(n)d ids.", name=name, n=limit), code)
     return list(dict.fromkeys(identifier(v, name, code) for v in items))
 
 
@@ -279,7 +280,8 @@ def words(value: Any, name: str, *, limit: int = 100, max_length: int = 100, cod
     result = [text(v, name, max_length=max_length, multiline=False, code=code) for v in items]
     result = [v for v in result if v]
     if len(result) > limit:
-        raise refuse(name, f"at most {limit} values", code=code)
+        raise refuse(name, f"at most {limit} values",
+                     _("%(name)s may have at most %(n)d values.", name=name, n=limit), code)
     return result
 
 
@@ -311,7 +313,8 @@ def json_value(value: Any, name: str, *, max_depth: int = 20, max_length: int = 
     if raw is None or raw == "":
         raise refuse(name, "JSON", _("%(name)s must be JSON.", name=name), code)
     if len(raw) > max_length:
-        raise refuse(name, f"at most {max_length} characters", code=code)
+        raise refuse(name, f"at most {max_length} characters",
+                     _("%(name)s is too long (at most %(n)d characters).", name=name, n=max_length), code)
     if json_depth_exceeds(raw, max_depth):
         raise refuse(name, f"nested at most {max_depth} deep", _("%(name)s is nested too deeply.", name=name), code)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
 from backend import parameters
@@ -36,7 +37,7 @@ class _Coordinate(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str) and len(value) > 64:
-            raise ValidationError("not a coordinate")
+            raise ValidationError(_("Not a coordinate."))
         return value
 
 

@@ -15,6 +15,7 @@ from backend.city.models import District
 from backend.extensions import db
 from backend.i18n import normalize_language
 from backend.disclosure import projection as disclosure, public_view
+from backend.reports.event_texts import event_note
 from backend.reports.models import EventKind, Report, ReportEvent
 
 MAX_DESCRIPTION = 300
@@ -56,8 +57,9 @@ def event_lines(event: ReportEvent, report: Report, language: str) -> list[str]:
         address = disclosure.public_address(report)
         if address:
             lines.append(_("Address: %(address)s", address=address))
-        if event.note and event.kind != EventKind.ROUTED:
-            lines.append(_("Note: %(note)s", note=event.note))
+        note = event_note(event, language)
+        if note and event.kind != EventKind.ROUTED:
+            lines.append(_("Note: %(note)s", note=note))
         lines.append(public_view.public_url(report))
         return lines
 

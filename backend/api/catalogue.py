@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from backend.api import errors, limits
 from backend.api.schemas import CategoryOut, PointIn, WhereOut
 from backend.city import service as city
+from backend.city.attributes import localized
 from backend.city.models import Category
 from backend.reports.support import check_point
 
@@ -19,16 +20,11 @@ def language() -> str:
     return str(get_locale() or "zh_Hans")
 
 
-def _localized(item: dict, base: str, lang: str) -> str:
-    suffix = "zh" if lang.startswith("zh") else "en"
-    return item.get(f"{base}_{suffix}") or item.get(base) or item.get(f"{base}_en") or ""
-
-
 def attribute_view(definition: dict, lang: str) -> dict:
     return {
         "code": definition["code"], "datatype": definition["datatype"], "required": bool(definition.get("required")),
-        "description": _localized(definition, "description", lang), "order": int(definition.get("order", 0)),
-        "values": [{"key": v["key"], "name": _localized(v, "name", lang)} for v in definition.get("values", [])],
+        "description": localized(definition, "description", lang), "order": int(definition.get("order", 0)),
+        "values": [{"key": v["key"], "name": localized(v, "name", lang)} for v in definition.get("values", [])],
     }
 
 

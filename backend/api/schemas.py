@@ -1,14 +1,75 @@
 """Request and response schemas of /api/v1 (marshmallow; they become the OpenAPI document)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from backend.schema_fields import Id, Integer, Latitude, Longitude, Text
 
+# marshmallow's own messages (its fields' and validators' defaults) as the request's language says
+# them; our fields (backend/schema_fields.py) already answer through gettext and pass unchanged.
+MARSHMALLOW_MESSAGES: dict[str, Any] = {
+    "Missing data for required field.": _l("This field is required."),
+    "Field may not be null.": _l("This field may not be empty."),
+    "Invalid value.": _l("This value is not valid."),
+    "Invalid type.": _l("This value has the wrong type."),
+    "Invalid input type.": _l("The body must be a JSON object."),
+    "Unknown field.": _l("Unknown field."),
+    "Not a valid string.": _l("Must be text."),
+    "Not a valid utf-8 string.": _l("Text must be UTF-8 without NUL characters."),
+    "Not a valid number.": _l("Must be a number."),
+    "Number too large.": _l("This number is too large."),
+    "Not a valid integer.": _l("Must be a whole number."),
+    "Special numeric values (nan or infinity) are not permitted.": _l("Must be a finite number."),
+    "Not a valid boolean.": _l("Must be true or false."),
+    "Not a valid list.": _l("Must be a list."),
+    "Not a valid mapping type.": _l("Must be an object."),
+    "Not a valid datetime.": _l("Must be a date and time such as 2024-05-31T08:00:00+08:00."),
+    "Not a valid date.": _l("Must be a date such as 2024-05-31."),
+    "Not a valid email address.": _l("Must be an e-mail address."),
+    "Not a valid URL.": _l("Must be a web address."),
+}
+MARSHMALLOW_PATTERNS: list[tuple[re.Pattern, Any]] = [
+    (re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\."), _l("Must have a length from %(min)s to %(max)s.")),
+    (re.compile(r"Shorter than minimum length (?P<min>\d+)\."), _l("Must have a length of at least %(min)s.")),
+    (re.compile(r"Longer than maximum length (?P<max>\d+)\."), _l("Must have a length of at most %(max)s.")),
+    (re.compile(r"Length must be (?P<equal>\d+)\."), _l("Must have a length of %(equal)s.")),
+    (re.compile(r"Must be one of: (?P<choices>.*)\."), _l("Must be one of: %(choices)s.")),
+    (re.compile(r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\."),
+     _l("Must be between %(min)s and %(max)s.")),
+    (re.compile(r"Must be greater than or equal to (?P<min>\S+)\."), _l("Must be at least %(min)s.")),
+    (re.compile(r"Must be less than or equal to (?P<max>\S+)\."), _l("Must be at most %(max)s.")),
+]
+
+
+def translated(messages: Any) -> Any:
+    """A ValidationError's messages (nested dicts and lists of text) in the request's language."""
+    if isinstance(messages, dict):
+        return {key: translated(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translated(value) for value in messages]
+    if not isinstance(messages, str):
+        return messages
+    if messages in MARSHMALLOW_MESSAGES:
+        return str(MARSHMALLOW_MESSAGES[messages])
+    for pattern, message in MARSHMALLOW_PATTERNS:
+        found = pattern.fullmatch(messages)
+        if found:
+            return str(message) % found.groupdict()
+    return messages
+
 
 class In(Schema):
+    """Every request schema: unknown fields ignored, problems told in the request's language."""
+
     class Meta:
         unknown = EXCLUDE
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        raise ValidationError(translated(error.messages), data=error.data, valid_data=error.valid_data) from None
 
 
 class ErrorOut(Schema):

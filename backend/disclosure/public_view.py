@@ -15,6 +15,7 @@ from backend.accounts.models import Citizen
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.reports import photos, service
+from backend.reports.event_texts import event_note
 from backend.updates import service as updates
 from backend.disclosure import projection as disclosure
 from backend.reports.models import EventKind, Report, ReportEvent, ReportStatus as S
@@ -91,13 +92,13 @@ def update_photo(update: ReportUpdate) -> dict[str, str] | None:
     return {"url": media_url(update.photo.path), "thumbnail_url": media_url(update.photo.thumbnail_path)}
 
 
-def history(report: Report) -> list[dict[str, Any]]:
-    return [update_view(e) if isinstance(e, ReportUpdate) else event_view(e) for e in timeline(report)]
+def history(report: Report, language: str) -> list[dict[str, Any]]:
+    return [update_view(e) if isinstance(e, ReportUpdate) else event_view(e, language) for e in timeline(report)]
 
 
-def event_view(event: ReportEvent) -> dict[str, Any]:
+def event_view(event: ReportEvent, language: str) -> dict[str, Any]:
     return {"at": event.created_at, "kind": event.kind.value,
-            "status": event.to_status.value if event.to_status else None, "note": event.note or ""}
+            "status": event.to_status.value if event.to_status else None, "note": event_note(event, language)}
 
 
 def update_view(update: ReportUpdate) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def summary(report: Report, language: str) -> dict[str, Any]:
 
 
 def full(report: Report, language: str) -> dict[str, Any]:
-    return {**summary(report, language), "history": history(report)}
+    return {**summary(report, language), "history": history(report, language)}
 
 
 def reports_of(citizen: Citizen, page: int, size: int) -> tuple[list[Report], int]:

@@ -23,6 +23,7 @@ from backend.feedback.models import DeliveryState, Notification
 from backend.disclosure.public_view import reference
 from backend.outbox import service as outbox
 from backend.alerts.following_models import Follower
+from backend.reports.event_texts import note_data
 from backend.reports.models import EventKind, Report, ReportEvent, Supporter
 
 PUSH_JOB = "backend.feedback.jobs.push"
@@ -110,7 +111,9 @@ def _payload(report: Report, event: ReportEvent, role: str) -> dict[str, Any]:
         "event": event.kind.value,
         "from_status": event.from_status.value if event.from_status else None,
         "to_status": event.to_status.value if event.to_status else None,
+        # The note is rendered when the message is written, in each citizen's language (event_texts).
         "note": event.note or "",
+        "note_data": note_data(event),
         "category": {"en": report.category.name_en, "zh_Hans": report.category.name_zh},
         "department": {"en": department.name_en, "zh_Hans": department.name_zh} if department else None,
         "duplicate_of": duplicate_of,

@@ -6,6 +6,7 @@ from flask_babel import force_locale, gettext as _
 
 from backend.feedback.models import Notification
 from backend.i18n import normalize_language
+from backend.reports.event_texts import note_text
 
 
 def deep_link(report_id: int) -> str:
@@ -44,7 +45,7 @@ def _render(p: dict, language: str, link: bool) -> str:
         header = _("A report you follow: %(ref)s · %(category)s", ref=p["reference"], category=category)
     else:
         header = _("Your report %(ref)s · %(category)s", ref=p["reference"], category=category)
-    note = (p.get("note") or "").strip()
+    note = note_text(p.get("note"), p.get("note_data"), language)
     body = _body(p, department, note)
     lines = [header, body]
     # The note is part of the body for rejections and notes; otherwise it follows.

@@ -8,6 +8,8 @@ from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l, ngettext
 
 from backend.accounts.models import StaffRole
+from backend.city.attributes import attribute_label, attribute_value
+from backend.reports.event_texts import event_note
 from backend.reports.models import EventKind, ReportStatus
 
 STATUS_LABELS = {
@@ -54,4 +56,6 @@ def reference(report_id: int) -> str:
 def filters() -> dict:
     return {"local": local, "duration": duration, "reference": reference,
             "status_label": lambda s: STATUS_LABELS.get(s, s), "event_label": lambda k: EVENT_LABELS.get(k, k),
-            "role_label": lambda r: ROLE_LABELS.get(r, r)}
+            "role_label": lambda r: ROLE_LABELS.get(r, r), "event_note": lambda e: event_note(e, language()),
+            "attribute_label": lambda d: attribute_label(d, language()),
+            "attribute_value": lambda d, v: attribute_value(d, v, language())}

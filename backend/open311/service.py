@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from backend.accounts import service as accounts
 from backend.api.catalogue import attribute_view
+from backend.city.attributes import localized
 from backend.city import service as city
 from backend.city.models import Category, District
 from backend.errors import DomainError
@@ -27,6 +28,7 @@ from backend.open311.formats import Open311Error
 from backend.open311.models import Open311Submission
 from backend.open311.params import as_list, date_window, param, request_id, whole_number
 from backend.reports import service as reports
+from backend.reports.event_texts import event_note
 from backend.disclosure import projection as disclosure, public_view
 from backend.reports.models import OPEN311_OPEN, Attachment, Report, ReportEvent, Supporter
 
@@ -53,12 +55,12 @@ def definition_view(category: Category, lang: str) -> dict[str, Any]:
     """The spec's service definition: every attribute, in the spec's field order."""
     attributes = []
     for definition in sorted(category.attributes, key=lambda d: d.get("order", 0)):
-        localized = attribute_view(definition, lang)
-        attributes.append({"variable": bool(definition.get("variable", True)), "code": localized["code"],
-                           "datatype": localized["datatype"], "required": localized["required"],
-                           "datatype_description": definition.get("datatype_description") or "",
-                           "order": localized["order"], "description": localized["description"],
-                           "values": localized["values"]})
+        view = attribute_view(definition, lang)
+        attributes.append({"variable": bool(definition.get("variable", True)), "code": view["code"],
+                           "datatype": view["datatype"], "required": view["required"],
+                           "datatype_description": localized(definition, "datatype_description", lang),
+                           "order": view["order"], "description": view["description"],
+                           "values": view["values"]})
     return {"service_code": category.code, "attributes": attributes}
 
 
@@ -115,7 +117,7 @@ def _request_view(report: Report, batch: _Batch, lang: str, extensions: bool) ->
               for a in batch.photos[report.id]]
     media = photos[0]["url"] if photos else (submission.media_url if submission else None)
     events = batch.events[report.id]
-    notes = [e.note for e in events if e.note]
+    notes = [text for text in (event_note(e, lang) for e in events) if text]
     record = {
         "service_request_id": str(report.id),
         "status": report.status.open311,
@@ -143,15 +145,15 @@ def _request_view(report: Report, batch: _Batch, lang: str, extensions: bool) ->
             "duplicate_of": str(report.duplicate_of_id) if report.duplicate_of_id else None,
             "photos": [p["url"] for p in photos],
         }
-        record["notes"] = [note_view(e) for e in events]
+        record["notes"] = [note_view(e, lang) for e in events]
     return record
 
 
-def note_view(event: ReportEvent) -> dict[str, Any]:
+def note_view(event: ReportEvent, lang: str) -> dict[str, Any]:
     return {"datetime": event.created_at, "type": event.kind.value,
             "status": event.to_status.open311 if event.to_status else None,
             "detailed_status": event.to_status.value if event.to_status else None,
-            "summary": event.to_status.value if event.to_status else event.kind.value, "description": event.note or ""}
+            "summary": event.to_status.value if event.to_status else event.kind.value, "description": event_note(event, lang)}
 
 
 def visible(raw_id: str) -> Report:

@@ -30,6 +30,7 @@ from backend.open311.params import date_window, param, parse_datetime, request_i
 from backend.open311.service import MAX_RESULTS, check_media_url, domain_message, requester
 from backend.disclosure import public_view
 from backend.updates import service as citizen_updates
+from backend.reports.event_texts import event_note
 from backend.reports.models import Attachment, EventKind, Report, ReportEvent, ReportStatus
 from backend.updates.models import ReportUpdate, UpdateSource
 
@@ -112,7 +113,7 @@ def feed(args: MultiDict) -> list[dict[str, Any]]:
         lang = chosen or reporter_language or default
         with force_locale(lang):
             department = departments.get(event.department_id)
-            text = event.note or public_view.event_title(event.kind, event.from_status, event.to_status,
+            text = event_note(event, lang) or public_view.event_title(event.kind, event.from_status, event.to_status,
                                                          department.name(lang) if department else None)
         entries.append(((event.created_at, 0, event.id), {
             "update_id": str(event.id), "service_request_id": str(event.report_id),

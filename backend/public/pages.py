@@ -18,6 +18,7 @@ from backend.public import bp, charts, figures_cache
 from backend.public.labels import STATUS, STATUS_COLOURS
 from backend.public.map_api import map_config
 from backend.reports import service as reports
+from backend.reports.event_texts import event_note
 from backend.disclosure import public_view, statistics
 from backend.disclosure.projection import is_public, public_address, public_location
 from backend.reports.models import Report, ReportStatus, Supporter
@@ -66,7 +67,7 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
             continue
         title = public_view.event_title(entry.kind, entry.from_status, entry.to_status,
                                         departments.get(entry.department_id))
-        items.append({"when": local_time(entry.created_at), "title": title, "note": entry.note,
+        items.append({"when": local_time(entry.created_at), "title": title, "note": event_note(entry, language()),
                       "status": entry.to_status.value if entry.to_status else None})
     return items
 

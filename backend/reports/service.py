@@ -19,7 +19,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend import parameters, signals
 from backend.extensions import db
 from backend.outbox import service as outbox
-from backend.reports import photos as photo_store
+from backend.reports import event_texts, photos as photo_store
 from backend.reports.lifecycle import allowed
 from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus
 
@@ -145,8 +145,7 @@ def route(report_id: int) -> Report | None:
         already = db.session.scalar(select(exists().where(ReportEvent.report_id == report.id,
                                                           ReportEvent.kind == EventKind.UNROUTED)))
         if not already:
-            record_event(report, EventKind.UNROUTED, public=False,
-                   note="No department area covers this place for this category.")
+            record_event(report, EventKind.UNROUTED, public=False, data=event_texts.system(event_texts.NOTE_UNROUTED))
         return report
     report.department_id = department_id
     report.due_at = utcnow() + timedelta(hours=report.category.default_sla_hours)
@@ -170,7 +169,7 @@ def _held_for_review(report: Report) -> bool:
     if report.reporter is None or not report.reporter.blocked or has_event(report, EventKind.RELEASED):
         return False
     if not has_event(report, EventKind.HELD):
-        record_event(report, EventKind.HELD, public=False, note="The reporter is blocked: held for review.")
+        record_event(report, EventKind.HELD, public=False, data=event_texts.system(event_texts.NOTE_HELD))
     return True
 
 

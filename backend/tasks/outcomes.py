@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from backend.city.models import Category
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.reports import service as reports
+from backend.reports import event_texts, service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportStatus
 from backend.tasks.models import Outcome, Task, TaskKind, TaskState, Verdict
 from backend.tasks.service import coordinates
@@ -30,22 +30,21 @@ def apply(task: Task) -> None:
     data = {"task_id": task.id, "outcome": task.outcome.value, "agreement": task.agreement}
     if task.outcome == Outcome.VERIFIED:
         report.verified = True
-        _note(report, "Citizens on the spot confirmed that this issue exists.", public=True, data=data)
+        _note(report, event_texts.NOTE_VERIFIED, public=True, data=data)
     elif task.outcome == Outcome.REFUTED:
         # Not hidden or rejected automatically: staff decide, the crowd only flags.
-        _note(report, "Citizens on the spot could not find this issue: please review the report.", public=False,
-              data={**data, "flag": "refuted_by_citizens"})
+        _note(report, event_texts.NOTE_REFUTED, public=False, data={**data, "flag": "refuted_by_citizens"})
     elif task.outcome == Outcome.FIX_CONFIRMED and report.status == ReportStatus.RESOLVED:
         reports.transition(report, ReportStatus.CLOSED, actor_type=ActorType.SYSTEM,
-                           note="Citizens confirmed the fix.", data=data)
+                           data=event_texts.system(event_texts.NOTE_FIX_CONFIRMED, **data))
     elif task.outcome == Outcome.FIX_DENIED and report.status == ReportStatus.RESOLVED:
         reports.transition(report, ReportStatus.IN_PROGRESS, actor_type=ActorType.SYSTEM,
-                           note="Citizens on the spot say the issue is not fixed.", data=data)
+                           data=event_texts.system(event_texts.NOTE_FIX_DENIED, **data))
         if fix_denials(report.id) >= ESCALATE_AFTER_DENIALS:
-            _note(report, "Escalated: citizens denied the fix more than once.", public=False,
+            _note(report, event_texts.NOTE_FIX_DENIED_AGAIN, public=False,
                   data={**data, "escalation": "fix_denied_repeatedly", "denials": fix_denials(report.id)})
     elif task.outcome == Outcome.INCONCLUSIVE and task.kind == TaskKind.VERIFY_REPORT:
-        _note(report, "Citizens could not agree whether this issue exists.", public=False, data=data)
+        _note(report, event_texts.NOTE_INCONCLUSIVE, public=False, data=data)
 
 
 def fix_denials(report_id: int) -> int:
@@ -54,9 +53,10 @@ def fix_denials(report_id: int) -> int:
         Task.outcome == Outcome.FIX_DENIED))
 
 
-def _note(report: Report, note: str, *, public: bool, data: dict) -> None:
+def _note(report: Report, code: str, *, public: bool, data: dict) -> None:
     # The reports area records every event through one function; a note changes no status.
-    reports.record_event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public, note=note, data=data)
+    reports.record_event(report, EventKind.NOTE, actor_type=ActorType.SYSTEM, public=public,
+                         data=event_texts.system(code, **data))
 
 
 def report_campaign_finding(task: Task) -> Report | None:
@@ -73,7 +73,7 @@ def report_campaign_finding(task: Task) -> Report | None:
             report = reports.submit(category=db.session.get(Category, task.campaign.category_id), lat=lat, long=long,
                                     description=description[:reports.MAX_DESCRIPTION], channel="campaign")
             report.verified = True
-            _note(report, "Found by citizens in a campaign.", public=True,
+            _note(report, event_texts.NOTE_CAMPAIGN_FINDING, public=True,
                   data={"campaign_id": task.campaign_id, "task_id": task.id, "agreement": task.agreement})
     except DomainError as exc:
         log.info("campaign task %s: no report made (%s)", task.id, exc.code)

@@ -16,7 +16,7 @@ from backend.audit import service as audit
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.outbox import service as outbox
-from backend.reports import service as reports
+from backend.reports import event_texts, service as reports
 from backend.reports.models import ActorType, Attachment, EventKind, ReportEvent, ReportStatus
 from backend.policy import require
 from backend.triage import policy
@@ -25,9 +25,10 @@ from backend.triage.policy import report_for
 REDACTED = "[…]"
 
 
-def _moderated(staff: StaffUser, report, what: str, data: dict) -> ReportEvent:
+def _moderated(staff: StaffUser, report, code: str, data: dict, reason: str = "") -> ReportEvent:
+    # What was done is a code (shown in the reader's language); the moderator's reason stays as written.
     return reports.record_event(report, EventKind.MODERATED, actor_type=ActorType.STAFF, actor_staff_id=staff.id,
-                          public=False, note=what, data=data)
+                                public=False, note=reason, data=event_texts.system(code, **data))
 
 
 def set_hidden(staff: StaffUser, report_id: int, hidden: bool, *, reason: str = "") -> ReportEvent:
@@ -36,7 +37,8 @@ def set_hidden(staff: StaffUser, report_id: int, hidden: bool, *, reason: str = 
     if report.hidden == hidden:
         raise Conflict("unchanged", _("Nothing to change."))
     report.hidden = hidden
-    event = _moderated(staff, report, reason.strip()[:500], {"hidden": hidden})
+    event = _moderated(staff, report, event_texts.NOTE_HIDDEN if hidden else event_texts.NOTE_SHOWN, {"hidden": hidden},
+                       reason.strip()[:500])
     audit.record(staff, "report.hide" if hidden else "report.unhide", "report", report.id,
                  before={"hidden": not hidden}, after={"hidden": hidden, "reason": reason.strip()[:500]})
     return event
@@ -51,7 +53,7 @@ def redact_photo(staff: StaffUser, report_id: int, attachment_id: int) -> Report
     if attachment.redacted:
         raise Conflict("unchanged", _("Nothing to change."))
     attachment.redacted = True
-    event = _moderated(staff, report, "", {"redacted_photo": attachment.id})
+    event = _moderated(staff, report, event_texts.NOTE_PHOTO_REDACTED, {"redacted_photo": attachment.id})
     audit.record(staff, "report.redact_photo", "attachment", attachment.id, before={"redacted": False},
                  after={"redacted": True, "report_id": report.id})
     return event
@@ -74,7 +76,8 @@ def redact_phrase(staff: StaffUser, report_id: int, phrase: str) -> ReportEvent:
         raise ValidationFailed("phrase_not_found", _("The description does not contain this phrase."),
                                {"phrase": _("Not found in the description.")})
     report.description = redacted
-    event = _moderated(staff, report, "", {"redacted_phrase": {"occurrences": count, "length": len(phrase)}})
+    event = _moderated(staff, report, event_texts.NOTE_PHRASE_REDACTED,
+                       {"redacted_phrase": {"occurrences": count, "length": len(phrase)}})
     audit.record(staff, "report.redact_phrase", "report", report.id,
                  before={"occurrences": count, "length": len(phrase)}, after={"description": redacted})
     return event

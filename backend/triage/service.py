@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from backend.accounts.models import StaffUser
@@ -21,7 +21,7 @@ from backend.city.models import Department
 from backend.clock import utcnow
 from backend.errors import Conflict, DomainError, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.reports import service as reports
+from backend.reports import event_texts, service as reports
 from backend.reports.models import ActorType, EventKind, Report, ReportEvent, ReportStatus, Supporter
 from backend.policy import Decision, require
 from backend.triage import policy
@@ -33,16 +33,8 @@ MAX_NOTE = 4000
 # Rejections that cost the reporter points and reputation (the incentives area reads this).
 PENALIZED_REJECT_REASONS = frozenset({"spam", "abusive"})
 
-REJECT_REASONS: dict[str, Any] = {
-    "not_city_responsibility": _l("This is not the city's responsibility."),
-    "private_property": _l("This is on private property."),
-    "insufficient_information": _l("There is not enough information to find or fix the problem."),
-    "already_fixed": _l("The problem had already been fixed."),
-    "not_a_problem": _l("After inspection, there is no problem to fix here."),
-    "spam": _l("The report is spam or advertising."),
-    "abusive": _l("The report breaks the rules of use."),
-    "other": _l("Other reason (write it below)"),
-}
+# The reasons' labels live with the other texts of a report's history (shown in the reader's language).
+REJECT_REASONS = event_texts.REJECT_REASONS
 
 
 def _locked(staff: StaffUser, report_id: int, rule: Callable[[StaffUser, Report], Decision] | None) -> Report:
@@ -138,10 +130,8 @@ def reject(staff: StaffUser, report_id: int, *, reason: str, note: str = "") -> 
     if reason not in REJECT_REASONS:
         raise ValidationFailed("unknown_reason", _("Choose a reason."), {"reason": _("Choose a reason.")})
     report = _locked(staff, report_id, policy.may_reject)
+    # Without words of staff's own the history shows the reason's label, in each reader's language.
     text = _clean_note(note, required=reason == "other")
-    if not text:
-        with force_locale(_language(report)):
-            text = str(REJECT_REASONS[reason])
     return _status_change(staff, report, ReportStatus.REJECTED, "report.reject", note=text, data={"reason": reason})
 
 
@@ -167,8 +157,8 @@ def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str) -> 
         moving.append(report.reporter_id)
     report.duplicate_of_id = original.id
     event = _status_change(staff, report, ReportStatus.DUPLICATE, "report.mark_duplicate",
-                           note=_("Merged into report %(id)s.", id=original.id),
-                           data={"duplicate_of": original.id, "citizens": moving})
+                           data=event_texts.system(event_texts.NOTE_MERGED_INTO, duplicate_of=original.id,
+                                                   citizens=moving))
     already = set(db.session.scalars(select(Supporter.citizen_id).where(Supporter.report_id == original.id)))
     moved = []
     for citizen_id in moving:
@@ -180,8 +170,7 @@ def mark_duplicate(staff: StaffUser, report_id: int, original_id: int | str) -> 
         db.session.delete(s)
     db.session.flush()
     reports.record_event(original, EventKind.MERGED, actor_type=ActorType.STAFF, actor_staff_id=staff.id, public=True,
-                   note=_("Report %(id)s was merged into this one.", id=report.id),
-                   data={"from_report": report.id, "citizens": moved})
+                   data=event_texts.system(event_texts.NOTE_MERGED_FROM, from_report=report.id, citizens=moved))
     return event
 
 

@@ -17,7 +17,7 @@ from backend.audit import service as audit
 from backend.clock import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.reports import service as reports
+from backend.reports import event_texts, service as reports
 from backend.reports.models import EventKind, Report, ReportStatus
 from backend.policy import require
 from backend.triage.policy import may_mark_notice_seen, may_see_notices
@@ -61,8 +61,8 @@ def escalate_overdue(run_seconds: float = RUN_SECONDS) -> int:
                                          created_at=now))
             overdue_hours = round((now - report.due_at).total_seconds() / 3600, 1)
             reports.record_event(report, EventKind.ESCALATED, public=False,
-                           note=f"Overdue by {overdue_hours} h: escalated to the coordinators.",
-                           data={"due_at": report.due_at.isoformat(), "overdue_hours": overdue_hours})
+                                 data=event_texts.system(event_texts.NOTE_OVERDUE, due_at=report.due_at.isoformat(),
+                                                         overdue_hours=overdue_hours))
         db.session.commit()
         total += len(batch)
         if len(batch) < BATCH or time.monotonic() - started > run_seconds:

@@ -183,3 +183,12 @@ def test_old_idempotency_keys_are_forgotten(client, token, app):
     assert post(client, token, GOOD, **{"Idempotency-Key": "old"}).status_code == 201
     assert post(client, token, GOOD, **{"Idempotency-Key": "fresh"}).headers.get("Idempotent-Replayed") == "true"
     assert count_reports() == 3
+
+
+def test_each_fields_problem_is_told_in_the_callers_language(client, token):
+    zh = post(client, token, {"description": "no place"}, **{"Accept-Language": "zh-CN"}).json["fields"]
+    en = post(client, token, {"description": "no place"}, **{"Accept-Language": "en"}).json["fields"]
+    assert "此项为必填。" in str(zh["category"]) and "This field is required." in str(en["category"])
+    assert post(client, token, {**GOOD, "description": 42}, **{"Accept-Language": "zh-CN"}).json["fields"]["description"] \
+        != post(client, token, {**GOOD, "description": 42}, **{"Accept-Language": "en"}).json["fields"]["description"]
+    assert count_reports() == 0

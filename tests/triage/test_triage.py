@@ -66,7 +66,10 @@ def test_reject_needs_a_known_reason_and_other_needs_text(town, fired):
         triage.reject(staff, report.id, reason="other", note="  ")
     event = triage.reject(staff, report.id, reason="private_property")
     assert event.to_status == ReportStatus.REJECTED and event.data == {"reason": "private_property"}
-    assert event.note  # the reason's text in the reporter's language
+    # No words of staff's own: every reader sees the reason, in their own language.
+    from backend.reports.event_texts import event_note
+    assert event_note(event, "en") == "This is on private property."
+    assert event_note(event, "zh_Hans") not in ("", "This is on private property.")
     assert fired[-1].id == event.id and _audit("report.reject", report.id)
 
 
