@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields, validate
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
+from backend.api.bodies import fields_and_photo
 from backend.api import errors, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.catalogue import language
@@ -187,24 +188,6 @@ def release(task_id: int):
     return _claim_view(assignment.release(task_id, require_citizen()), language())
 
 
-def _answer_input() -> tuple[dict, bytes | None]:
-    """The answer's fields and optional photo, from JSON or a multipart form; bad input is
-    answered by the API's own 415/422 handlers."""
-    if request.mimetype == "multipart/form-data":
-        data, upload = request.form.to_dict(), request.files.get("photo")
-        raw = upload.read(request.max_content_length or None) if upload else None
-    elif request.is_json:
-        data, raw = request.get_json(silent=True), None
-        if not isinstance(data, dict):
-            abort(422, messages={"body": ["a JSON object"]})
-    else:
-        abort(415)
-    try:
-        return AnswerIn().load(data), raw
-    except ValidationError as exc:
-        abort(422, messages=exc.messages)
-
-
 @blp.post("/tasks/<int:task_id>/answer")
 @blp.doc(security=BEARER, requestBody={"required": True, "content": {
     "application/json": {"schema": AnswerIn}, "multipart/form-data": {"schema": AnswerMultipartIn}}})
@@ -216,7 +199,7 @@ def answer(task_id: int):
     A far answer counts less (low_weight_reason says why); a campaign answer needs a location
     inside the campaign's area, within its window."""
     citizen = require_citizen()
-    fields_, raw = _answer_input()
+    fields_, raw = fields_and_photo(AnswerIn())
     photo_id = None
     try:
         if raw:

@@ -10,9 +10,10 @@ import hashlib
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
+from backend.api.bodies import fields_and_photo
 from backend.api import errors, idempotency, limits
 from backend.api.authentication import citizen_required, require_citizen
 from backend.api.schemas import In, PhotoOut
@@ -59,24 +60,6 @@ def update_view(update: ReportUpdate) -> dict[str, Any]:
             "photo": public_view.update_photo(update), "created_at": update.created_at, "state": _state(update)}
 
 
-def _incoming() -> tuple[dict, bytes | None]:
-    """The update's text and optional photo, from JSON or a multipart form; bad input is
-    answered by the API's own 415/422 handlers."""
-    if request.mimetype == "multipart/form-data":
-        data, upload = request.form.to_dict(), request.files.get("photo")
-        raw = upload.read(request.max_content_length or None) if upload else None
-    elif request.is_json:
-        data, raw = request.get_json(silent=True), None
-        if not isinstance(data, dict):
-            abort(422, messages={"body": ["a JSON object"]})
-    else:
-        abort(415)
-    try:
-        return UpdateIn().load(data), raw or None
-    except ValidationError as exc:
-        abort(422, messages=exc.messages)
-
-
 @blp.post("/reports/<int:report_id>/updates")
 @updates_per_citizen
 @blp.doc(security=BEARER, requestBody={"required": True, "content": {
@@ -91,7 +74,7 @@ def add_update(report_id: int):
     Public once it passed the checks a report's text gets (state shown); moderated like reports."""
     citizen = require_citizen()
     report = public_view.visible_report(report_id)
-    fields_, raw = _incoming()
+    fields_, raw = fields_and_photo(UpdateIn())
     key = request.headers.get("Idempotency-Key")
     digest = idempotency.fingerprint({"update_on": report.id, "text": fields_["text"],
                                       "photo": hashlib.sha256(raw).hexdigest() if raw else None})
