@@ -15,6 +15,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.accounts.policy import may_manage_api_keys, may_manage_staff
 from backend.policy import require
+from backend import parameters
 
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,7 +32,7 @@ def _role_and_department(role: str, department_id) -> tuple[StaffRole, int | Non
         staff_role = StaffRole(role)
     except ValueError:
         raise ValidationFailed("invalid_role", _("Choose a role."), {"role": _("Choose a role.")}) from None
-    dept = int(department_id) if str(department_id or "").isdigit() else None
+    dept = parameters.optional_identifier(department_id, "department_id")
     if dept is not None and db.session.get(Department, dept) is None:
         dept = None
     if staff_role == StaffRole.STAFF and dept is None:

@@ -25,6 +25,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.city import policy
 from backend.policy import require
+from backend import parameters
 
 _CODE = re.compile(r"^[a-z0-9_]{2,40}$")
 
@@ -84,7 +85,10 @@ def save_area(staff: StaffUser, *, department_id: int, name: str, geojson: str, 
     require(policy.may_manage_areas(staff))
     name = _require(name, "name", 200)
     geom = parse_area_geojson(geojson)
-    department = db.session.get(Department, int(department_id)) if str(department_id).isdigit() else None
+    try:
+        department = db.session.get(Department, parameters.identifier(department_id, "department_id"))
+    except ValidationFailed:
+        department = None
     if department is None:
         raise ValidationFailed("unknown_department", _("Choose a department."), {"department_id": _("Required.")})
     if area_id is None:
@@ -129,10 +133,10 @@ def save_category(staff: StaffUser, form: Any, category_id: int | None = None) -
     """`form` is a mapping; `department_ids` a list. Attributes come as Open311 definitions in JSON."""
     require(policy.may_manage_categories(staff))
     try:
-        sla = float(form.get("default_sla_hours", ""))
-        if not 0 < sla <= 24 * 365:
+        sla = parameters.number(form.get("default_sla_hours"), "default_sla_hours", maximum=24 * 365)
+        if sla <= 0:
             raise ValueError
-    except (TypeError, ValueError):
+    except (ValidationFailed, ValueError):
         raise ValidationFailed("invalid_sla", _("The SLA is a number of hours above zero."),
                                {"default_sla_hours": _("Hours, above zero.")}) from None
     values = {
@@ -143,7 +147,7 @@ def save_category(staff: StaffUser, form: Any, category_id: int | None = None) -
         "default_sla_hours": sla, "attributes": _attributes(form.get("attributes", "[]")),
         "sensitive": bool(form.get("sensitive")), "active": bool(form.get("active")),
     }
-    ids = [int(i) for i in form.get("department_ids", []) if str(i).isdigit()]
+    ids = parameters.identifiers(form.get("department_ids"), "department_ids")
     departments = list(db.session.scalars(select(Department).where(Department.id.in_(ids)))) if ids else []
     category, before = audit.edit_coded_record(
         Category, category_id, values, taken=Conflict("code_taken", _("Another category has this code.")),

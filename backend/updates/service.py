@@ -25,6 +25,7 @@ from backend.reports.models import Attachment, Report
 from backend.triage.policy import may_redact, may_release, report_for
 from backend.updates.policy import may_add_update
 from backend.updates.models import ReportUpdate, UpdateSource
+from backend import parameters
 from backend.parameters import printable
 
 MAX_TEXT = reports.MAX_DESCRIPTION
@@ -149,8 +150,8 @@ def photo_of_report(report: Report, attachment_id: int) -> Attachment | None:
 
 def _for_staff(staff: StaffUser, update_id: int | str) -> ReportUpdate:
     try:
-        update = db.session.get(ReportUpdate, int(update_id), with_for_update=True)
-    except (TypeError, ValueError, OverflowError):
+        update = db.session.get(ReportUpdate, parameters.identifier(update_id, "update_id"), with_for_update=True)
+    except ValidationFailed:
         update = None
     if update is None:
         raise NotFound("update_not_found", _("There is no such update."))

@@ -305,3 +305,42 @@ def test_invalid_utf8_in_a_staff_form_is_refused(app, town, sign_in):
 def test_ids_beyond_the_database_range_are_not_found_in_json(client, token, url):
     method = client.get if url.endswith(("8", "48")) and "/claim" not in url and "/support" not in url else client.post
     assert api_error(method(url, headers=bearer(token)), 404)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 12, "-1"])
+def test_a_hostile_id_in_the_admin_forms_is_a_named_refusal_and_stores_nothing(town, value):
+    from backend.accounts import staff_admin
+    from backend.city import admin as city_admin
+    from backend.city.models import Category
+    from backend.errors import NotFound
+    from backend.updates import service as updates
+
+    admin = town["admin"]
+    before = _count(Category)
+    with pytest.raises(ValidationFailed) as refused:
+        city_admin.save_category(admin, {"code": "new_thing", "name_en": "New", "name_zh": "新",
+                                         "default_sla_hours": "24", "department_ids": [value]})
+    assert "department_ids" in refused.value.fields
+    with pytest.raises(ValidationFailed) as refused:
+        staff_admin.create_staff_user(admin, email="new@city.example", name="New", password="a long password 1",
+                                      role="staff", department_id=value)
+    assert "department_id" in refused.value.fields
+    with pytest.raises(ValidationFailed) as refused:
+        city_admin.save_area(admin, department_id=value, name="Somewhere",
+                             geojson=json.dumps({"type": "Polygon", "coordinates": [[[121.4, 31.2], [121.41, 31.2],
+                                                                                      [121.41, 31.21], [121.4, 31.2]]]}))
+    assert refused.value.code == "unknown_department"
+    with pytest.raises(NotFound):
+        updates.set_hidden(admin, value, True)
+    db.session.rollback()
+    assert _count(Category) == before
+
+
+@pytest.mark.parametrize("hours", ["1e400", "nan", "-inf", "0", "9" * 400, "²"])
+def test_an_impossible_sla_is_refused_in_words(town, hours):
+    from backend.city import admin as city_admin
+
+    with pytest.raises(ValidationFailed) as refused:
+        city_admin.save_category(town["admin"], {"code": "new_thing", "name_en": "New", "name_zh": "新",
+                                                 "default_sla_hours": hours})
+    assert refused.value.code == "invalid_sla"
