@@ -14,6 +14,18 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
+def photo(tmp_path) -> Path:
+    """A large camera-sized photo: the app must shrink it before sending."""
+    from PIL import Image
+
+    path = tmp_path / "camera.jpg"
+    image = Image.new("RGB", (4000, 3000), (128, 118, 104))
+    image.paste((35, 30, 28), (1200, 900, 2800, 2100))
+    image.save(path, quality=92)
+    return path
+
+
+@pytest.fixture
 def public_base(app, live_server, monkeypatch):
     """Links the platform writes (public pages, e-mails) point at the live server."""
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", live_server)

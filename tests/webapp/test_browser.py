@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from backend.alerts.models import AlertSubscription
 from backend.extensions import db
@@ -26,16 +25,6 @@ TEXT = {
     "zh_Hans": {"received": "报告已收到", "saved": "已保存在本机", "waiting": "1 条待发送",
                 "sent_toast": "已发送", "follow": "获取动态", "following": "已关注：停止接收动态"},
 }
-
-
-@pytest.fixture
-def photo(tmp_path) -> Path:
-    """A large camera-sized photo: the app must shrink it before sending."""
-    path = tmp_path / "pothole.jpg"
-    image = Image.new("RGB", (4000, 3000), (128, 118, 104))
-    image.paste((35, 30, 28), (1200, 900, 2800, 2100))
-    image.save(path, quality=92)
-    return path
 
 
 def _compose(page, lang: str, name: str, description: str, photo: Path | None = None, offline: bool = False) -> None:

@@ -1,6 +1,5 @@
 """A follower's update from the app (text and a photo shrunk on the phone): shown in the report's
 history and on its public page, then gone from both once staff hide it."""
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -14,15 +13,6 @@ from tests.city_fixture import INSIDE
 from tests.webapp.conftest import ready, shot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def photo(tmp_path) -> Path:
-    path = tmp_path / "deeper.jpg"
-    image = Image.new("RGB", (4000, 3000), (120, 110, 100))
-    image.paste((30, 28, 25), (1000, 800, 3000, 2200))
-    image.save(path, quality=92)
-    return path
 
 
 @pytest.mark.parametrize("lang, title", [("en", "Add an update"), ("zh_Hans", "补充情况")])
