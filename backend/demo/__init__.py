@@ -16,12 +16,14 @@ from backend.clock import utcnow
 from backend.demo.catalogue import CATEGORIES, DEPARTMENTS, KEYWORDS
 from backend.demo.geography import DISTRICTS, city_shape, district_shapes
 from backend.demo.logins import DemoLogin, demo_logins
-from backend.demo.population import seed_citizens, seed_reports
+from backend.demo.population import seed_campaigns, seed_citizens, seed_reports, seed_templates
 from backend.extensions import db
-from backend.reports.models import Report
+from backend.reports.models import Report, Supporter
+from backend.tasks.models import Answer, Campaign
+from backend.triage.models import ResponseTemplate
 
 CITIZENS = 60
-REPORTS = 640
+REPORTS = 540
 
 
 @dataclass
@@ -75,8 +77,10 @@ def seed_demo() -> Summary:
     departments = _seed_map()
     logins = _seed_staff(departments)
     citizens = seed_citizens(rng, CITIZENS)
+    seed_templates(accounts.staff_by_email(next(l.email for l in logins if l.role.value == "admin")))
     if db.session.scalar(select(func.count()).select_from(Report)) == 0:
         seed_reports(rng, citizens, REPORTS, utcnow())
+    seed_campaigns(rng, citizens, utcnow())
     # The demo's first category model, from its catalogue and its year of reports.
     from backend.intake import training
 
@@ -84,5 +88,6 @@ def seed_demo() -> Summary:
     db.session.commit()
     counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in [
         ("districts", District), ("departments", Department), ("areas", Area), ("categories", Category),
-        ("staff users", StaffUser), ("citizens", Citizen), ("reports", Report)]}
+        ("staff users", StaffUser), ("citizens", Citizen), ("reports", Report), ("supporters", Supporter),
+        ("response templates", ResponseTemplate), ("campaigns", Campaign), ("answers", Answer)]}
     return Summary(counts=counts, logins=logins)

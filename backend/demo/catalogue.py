@@ -111,9 +111,52 @@ RESOLUTION_NOTES = [
     ("已修复，感谢您的反馈。", "Repaired — thank you for reporting."),
     ("现场已清理。", "The site has been cleared."),
 ]
-REJECTION_NOTES = [
-    ("经现场核查，未发现问题。", "We inspected the site and found no problem."),
-    ("该位置不属于公共设施。", "This location is private property, not a public facility."),
+# The reasons staff pick when rejecting (backend/reports/event_texts.REJECT_REASONS), as a real year's mix.
+REJECT_REASONS = [("not_a_problem", 4), ("already_fixed", 3), ("private_property", 2),
+                  ("not_city_responsibility", 2), ("insufficient_information", 2)]
+
+# Response templates the admins wrote, a few for each department's daily answers:
+# code, use (backend/triage/models.TemplateUse), department code (whose staff use it), title en/zh, body en/zh.
+TEMPLATES = [
+    ("roads_pothole_filled", "resolve", "city_roads", "Pothole filled", "坑洼已填补",
+     "Our road crew has filled the hole and levelled the surface. Thank you for telling us.",
+     "道路养护人员已填补坑洞并整平路面，感谢您的反映。"),
+    ("roads_paving_relaid", "resolve", "city_roads", "Paving relaid", "路面砖已重铺",
+     "The broken paving has been taken up and relaid.", "破损的人行道砖已拆除并重新铺设。"),
+    ("roads_crew_scheduled", "note", "city_roads", "Crew scheduled", "已安排施工",
+     "A crew is scheduled for this spot; we will update you when the work is done.",
+     "已安排施工队前往处理，完工后会通知您。"),
+    ("lighting_lamp_replaced", "resolve", "street_lighting", "Lamp replaced", "灯具已更换",
+     "The lamp has been replaced and the light works again at night.", "灯具已更换，夜间照明已恢复。"),
+    ("lighting_cable_fault", "note", "street_lighting", "Cable fault found", "发现线路故障",
+     "The fault is in the supply cable; the repair needs a few more days.", "故障出在供电线路，维修还需要几天时间。"),
+    ("sanitation_site_cleared", "resolve", "city_sanitation", "Site cleared", "现场已清理",
+     "The rubbish has been removed and the site cleaned.", "垃圾已清运，现场已打扫干净。"),
+    ("sanitation_bin_emptied", "resolve", "city_sanitation", "Bin emptied", "垃圾桶已清运",
+     "The bin has been emptied and added to a more frequent round.", "垃圾桶已清空，并已增加清运频次。"),
+    ("works_repaired", "resolve", "huangpu_works", "Repaired by the district", "区市政已修复",
+     "Huangpu Public Works has repaired it. Thank you for reporting.", "黄浦区市政管理所已完成修复，感谢您的反映。"),
+    ("parks_tree_cleared", "resolve", "parks_water", "Tree cleared", "倒伏树木已清理",
+     "The fallen tree or branch has been cut up and taken away.", "倒伏的树木或树枝已截断清运。"),
+    ("water_leak_fixed", "resolve", "parks_water", "Leak fixed", "漏水已修复",
+     "The pipe has been repaired and the water is off the street.", "水管已修复，路面已无积水。"),
+    ("inspected_no_problem", "reject", None, "Inspected, no problem", "经核查无问题",
+     "We inspected the site and found nothing to fix.", "经现场核查，未发现需要处理的问题。"),
+]
+
+# Crowd campaigns the coordinators ran: code-free rows, told apart by their English title.
+# title en/zh, question en/zh, district code (the area), days ago it started, days it lasts,
+# tasks, answers each, reward multiplier.
+CAMPAIGNS = [
+    ("Dark corners before winter", "入冬前查找照明死角",
+     "Is this spot too dark to walk safely at night?", "这里夜间是否太暗、行走不安全？",
+     "jingan", 120, 21, 10, 3, 1.5),
+    ("Blocked drains before the plum rains", "梅雨季前排查排水口",
+     "Is the drain here blocked by leaves or rubbish?", "这里的雨水口是否被落叶或垃圾堵塞？",
+     "huangpu", 200, 14, 10, 3, 2.0),
+    ("Shared bikes on the pavement", "人行道共享单车乱停放",
+     "Are shared bikes blocking the pavement here?", "这里的共享单车是否挡住了人行道？",
+     "hongkou", 5, 21, 10, 3, 1.0),
 ]
 
 # What citizens call these problems, in both languages: a city's first classifier learns from

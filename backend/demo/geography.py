@@ -35,10 +35,15 @@ def city_shape() -> MultiPolygon:
     return union if isinstance(union, MultiPolygon) else MultiPolygon([union])
 
 
-STREETS = [
-    ("南京东路", "East Nanjing Road"), ("淮海中路", "Middle Huaihai Road"), ("延安中路", "Middle Yan'an Road"),
-    ("西藏中路", "Middle Xizang Road"), ("四川北路", "North Sichuan Road"), ("衡山路", "Hengshan Road"),
-    ("肇嘉浜路", "Zhaojiabang Road"), ("北京西路", "West Beijing Road"), ("中山东一路", "East Zhongshan No.1 Road"),
-    ("复兴中路", "Middle Fuxing Road"), ("武康路", "Wukang Road"), ("愚园路", "Yuyuan Road"),
-    ("曲阳路", "Quyang Road"), ("漕溪北路", "North Caoxi Road"), ("人民大道", "People's Avenue"),
-]
+# Streets by district, each name in both languages: an address names a street of the district its point lies in.
+STREETS = {
+    "huangpu": [("南京东路", "East Nanjing Road"), ("西藏中路", "Middle Xizang Road"), ("人民大道", "People's Avenue"),
+                ("中山东一路", "East Zhongshan No.1 Road"), ("复兴中路", "Middle Fuxing Road"),
+                ("淮海中路", "Middle Huaihai Road"), ("河南中路", "Middle Henan Road")],
+    "jingan": [("北京西路", "West Beijing Road"), ("南京西路", "West Nanjing Road"), ("延安中路", "Middle Yan'an Road"),
+               ("愚园路", "Yuyuan Road"), ("江宁路", "Jiangning Road"), ("常德路", "Changde Road")],
+    "xuhui": [("衡山路", "Hengshan Road"), ("肇嘉浜路", "Zhaojiabang Road"), ("武康路", "Wukang Road"),
+              ("漕溪北路", "North Caoxi Road"), ("天钥桥路", "Tianyaoqiao Road"), ("宛平南路", "South Wanping Road")],
+    "hongkou": [("四川北路", "North Sichuan Road"), ("曲阳路", "Quyang Road"), ("多伦路", "Duolun Road"),
+                ("东大名路", "East Daming Road"), ("西江湾路", "West Jiangwan Road"), ("大连西路", "West Dalian Road")],
+}
