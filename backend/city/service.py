@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from geo.coordinates import Bounds
 from backend.city.models import Area, Category, Department, District, category_departments
 from backend.errors import NotFound, ValidationFailed
+from backend import parameters
 from backend.extensions import db
 
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
@@ -104,12 +105,12 @@ def active_categories() -> list[Category]:
 
 
 def _check_number(value: Any) -> float:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError
-    number = float(value)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError
-    return number
+    try:
+        return parameters.number(value, "value")
+    except ValidationFailed:
+        raise ValueError from None
 
 
 def validate_attribute_values(category: Category, values: dict[str, Any] | None) -> dict[str, Any]:

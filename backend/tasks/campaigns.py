@@ -23,6 +23,7 @@ from backend.city import service as city
 from backend.city.models import Area, Category
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend import parameters
 from backend.extensions import db
 from backend.policy import require
 from backend.tasks import placement
@@ -73,10 +74,9 @@ def _when(value: Any, field: str) -> datetime:
 
 def _int_in(value: Any, field: str, low: int, high: int) -> int:
     try:
-        number = int(value)
-        if isinstance(value, bool) or number != float(value):
-            raise ValueError
-    except (TypeError, ValueError):
+        # Wide bounds here, so that a whole number outside [low, high] is told so, not "not a number".
+        number = parameters.integer(value, field, minimum=-(10**18), maximum=10**18)
+    except ValidationFailed:
         raise ValidationFailed("invalid_number", _("Please give a whole number."), {field: "integer"}) from None
     if not low <= number <= high:
         raise ValidationFailed("out_of_range", _("The value must be between %(low)s and %(high)s.", low=low, high=high),

@@ -64,6 +64,8 @@ def test_without_a_token_nothing_is_created(client, city):
     ({"attributes": {"size": "enormous"}}, "size"),
     ({"attributes": {"size": "small", "colour": "red"}}, "colour"),
     ({"attributes": {"size": "small", "depth_cm": "deep"}}, "depth_cm"),
+    ({"attributes": {"size": "small", "depth_cm": 10 ** 400}}, "depth_cm"),  # float() of it overflows
+    ({"attributes": {"size": "small", "depth_cm": "1e400"}}, "depth_cm"),
     ({"attributes": {}}, "size"),
 ])
 def test_bad_inputs_answer_422_with_the_failing_field_and_store_nothing(client, token, change, field):

@@ -60,6 +60,10 @@ def test_a_campaign_spreads_its_target_count_of_tasks_over_its_area(city):
     ({"redundancy": 0}, "out_of_range"),
     ({"reward_multiplier": 0}, "out_of_range"),
     ({"target_count": 5000}, "out_of_range"),
+    ({"redundancy": "٣"}, "invalid_number"),  # int() reads Arabic-Indic digits; a form field must not
+    ({"target_count": "9" * 400}, "invalid_number"),
+    ({"redundancy": "3.5"}, "invalid_number"),
+    ({"target_count": "5000"}, "out_of_range"),
 ])
 def test_invalid_campaigns_are_refused_and_nothing_is_stored(city, change, code):
     with pytest.raises(ValidationFailed) as err:
